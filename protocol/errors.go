@@ -1,0 +1,112 @@
+package protocol
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// The classes of failure a caller tells apart with errors.Is. They mirror
+// Python ftplib's error_reply, error_temp, error_perm and error_proto.
+var (
+	// ErrUnexpectedReply: the server answered with a positive reply the
+	// command does not allow, e.g. 3xx where 2xx was required.
+	ErrUnexpectedReply = errors.New("ftp: unexpected reply")
+	// ErrTemporary: a 4xx reply; the same request may succeed later.
+	ErrTemporary = errors.New("ftp: temporary failure")
+	// ErrPermanent: a 5xx reply; repeating the request will not help.
+	ErrPermanent = errors.New("ftp: permanent failure")
+	// ErrProtocol: the server sent something that is not an FTP reply, or
+	// a reply larger than the engine accepts.
+	ErrProtocol = errors.New("ftp: protocol violation")
+)
+
+// Errors the engine raises before or instead of talking to the server.
+var (
+	// ErrUnsafeArgument: a command or argument contains CR, LF or NUL and
+	// was not sent (it could smuggle a second command to the server).
+	ErrUnsafeArgument = errors.New("ftp: argument contains CR, LF or NUL")
+	// ErrBusy: the connection is serving an open transfer; finish or abort
+	// it first. A Conn handles one operation at a time.
+	ErrBusy = errors.New("ftp: connection busy with a transfer")
+	// ErrClosed: the connection was closed, or broken by an earlier
+	// network failure or cancellation that left it out of step.
+	ErrClosed = errors.New("ftp: connection closed")
+	// ErrTLSRequired: TLS was required but the server does not offer it.
+	ErrTLSRequired = errors.New("ftp: server does not offer TLS")
+)
+
+// Error is a negative or unexpected reply from the server. Use errors.Is
+// with ErrTemporary, ErrPermanent or ErrUnexpectedReply to classify it, or
+// errors.As to read the code and text.
+type Error struct {
+	Cmd  string // the command verb that was answered ("RETR"), never its arguments' secrets
+	Code int
+	Msg  string // reply text; lines of a multi-line reply joined by "\n"
+}
+
+func (e *Error) Error() string {
+	if e.Cmd == "" {
+		return fmt.Sprintf("ftp: %d %s", e.Code, e.Msg)
+	}
+	return fmt.Sprintf("ftp: %s: %d %s", e.Cmd, e.Code, e.Msg)
+}
+
+// Is reports whether the reply belongs to the class target names.
+func (e *Error) Is(target error) bool {
+	switch target {
+	case ErrTemporary:
+		return codeClass(e.Code) == ClassTransient
+	case ErrPermanent:
+		return codeClass(e.Code) == ClassPermanent
+	case ErrUnexpectedReply:
+		c := codeClass(e.Code)
+		return c >= ClassPreliminary && c <= ClassIntermediate
+	}
+	return false
+}
+
+// Temporary reports whether the reply is a 4xx transient failure, the kind
+// a retry may cure.
+func (e *Error) Temporary() bool { return codeClass(e.Code) == ClassTransient }
+
+// ProtocolError reports a server that broke the reply format or a limit:
+// a line that is not "ddd text", a line or reply too long, a malformed
+// PASV/EPSV/PWD answer. errors.Is(err, ErrProtocol) is true for it.
+type ProtocolError struct {
+	Msg  string
+	Line string // the offending line, truncated for display
+}
+
+func (e *ProtocolError) Error() string {
+	if e.Line == "" {
+		return "ftp: protocol error: " + e.Msg
+	}
+	return fmt.Sprintf("ftp: protocol error: %s: %q", e.Msg, e.Line)
+}
+
+func (e *ProtocolError) Is(target error) bool { return target == ErrProtocol }
+
+// protocolError builds a ProtocolError, keeping at most 120 bytes of line
+// so a hostile server cannot make error messages huge.
+func protocolError(msg, line string) *ProtocolError {
+	const max = 120
+	if len(line) > max {
+		line = line[:max] + "..."
+	}
+	return &ProtocolError{Msg: msg, Line: line}
+}
+
+// replyError turns a reply into an *Error.
+func replyError(cmd string, r *Reply) *Error {
+	return &Error{Cmd: cmd, Code: r.Code, Msg: r.Text()}
+}
+
+// commandVerb returns the first word of a command line, upper-cased, for
+// error messages and logs.
+func commandVerb(line string) string {
+	if i := strings.IndexByte(line, ' '); i >= 0 {
+		line = line[:i]
+	}
+	return strings.ToUpper(line)
+}

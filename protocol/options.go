@@ -1,0 +1,111 @@
+package protocol
+
+import (
+	"context"
+	"crypto/tls"
+	"io"
+	"net"
+	"time"
+)
+
+// Security selects how a connection uses TLS.
+type Security int
+
+const (
+	// Explicit upgrades the control connection with AUTH TLS (RFC 4217)
+	// and fails when the server refuses. It is the zero value: ferry
+	// encrypts unless told otherwise.
+	Explicit Security = iota
+	// ExplicitIfOffered tries AUTH TLS and stays in plain text only when
+	// the server refuses it; Conn.TLSRefused then reports true. A failed
+	// certificate check is an error, never a reason to fall back.
+	ExplicitIfOffered
+	// Implicit starts TLS on the first byte (FTPS, usually port 990).
+	Implicit
+	// Plain uses no TLS at all.
+	Plain
+)
+
+func (s Security) String() string {
+	switch s {
+	case Explicit:
+		return "explicit"
+	case ExplicitIfOffered:
+		return "auto"
+	case Implicit:
+		return "implicit"
+	case Plain:
+		return "off"
+	}
+	return "unknown"
+}
+
+// DefaultTimeout bounds each network wait when Options.Timeout is zero.
+const DefaultTimeout = 30 * time.Second
+
+// Options configure a Conn. The zero value is a secure default: explicit
+// TLS verified against the system roots, passive mode, 30 s timeouts.
+type Options struct {
+	Security Security
+
+	// TLSConfig is the base TLS configuration (RootCAs, MinVersion,
+	// MaxVersion). It is cloned; the engine sets ServerName and its own
+	// session cache. Nil means system roots and TLS 1.2 or newer.
+	TLSConfig *tls.Config
+	// Fingerprint pins the server certificate: when set, the SHA-256 of
+	// the leaf certificate's DER must equal it, and it alone decides trust
+	// (for self-signed servers). Parse one with ParseFingerprint.
+	Fingerprint []byte
+	// InsecureSkipVerify accepts any certificate. The session is still
+	// encrypted but an attacker on the path can read it.
+	InsecureSkipVerify bool
+	// ClearData keeps data connections unencrypted (PROT C) while the
+	// control connection, and so the password, stays protected.
+	ClearData bool
+
+	// Timeout bounds every network wait: connect, each reply, each read
+	// or write on a data connection. Zero means DefaultTimeout.
+	Timeout time.Duration
+	// LocalAddr is the source address for the control and data
+	// connections (ftplib's source_address). Nil lets the system choose.
+	LocalAddr net.Addr
+	// DialContext replaces net.Dialer for outgoing connections (tests,
+	// proxies). It must honour ctx.
+	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
+
+	// Active makes the server connect to us (EPRT/PORT) for data instead
+	// of the default passive mode (EPSV, then PASV).
+	Active bool
+	// DisableEPSV skips EPSV and uses PASV directly (IPv4 only).
+	DisableEPSV bool
+	// TrustPASVAddress connects to the address a PASV reply names. By
+	// default the engine ignores it and uses the control connection's
+	// peer, so a hostile server cannot aim the client at a third host.
+	TrustPASVAddress bool
+
+	// Debug receives the control conversation with passwords masked;
+	// DebugLevel 1 logs each command and the first line of each reply,
+	// 2 and above logs every reply line and data connection events.
+	Debug      io.Writer
+	DebugLevel int
+
+	// MaxLineLength and MaxReplySize bound reply lines and whole
+	// replies; zero means DefaultMaxLineLength and DefaultMaxReplySize.
+	MaxLineLength int
+	MaxReplySize  int
+}
+
+func (o *Options) timeout() time.Duration {
+	if o.Timeout > 0 {
+		return o.Timeout
+	}
+	return DefaultTimeout
+}
+
+func (o *Options) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	if o.DialContext != nil {
+		return o.DialContext(ctx, network, addr)
+	}
+	d := net.Dialer{Timeout: o.timeout(), LocalAddr: o.LocalAddr}
+	return d.DialContext(ctx, network, addr)
+}

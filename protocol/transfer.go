@@ -1,0 +1,280 @@
+package protocol
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Transfer is an open data connection for one transfer command: a stream
+// of the file or listing being retrieved (Read), or of the file being
+// stored (Write). Close completes it and reads the server's verdict; Abort
+// cancels it. Until then the Conn is busy.
+type Transfer struct {
+	c      *Conn
+	verb   string
+	conn   net.Conn // the data connection (TLS or TCP)
+	raw    net.Conn // its TCP connection
+	upload bool
+	ctx    context.Context
+	stop   func() bool // unhooks ctx cancellation
+
+	// Size is the transfer size the server announced in its 1xx reply
+	// ("150 Opening ... (1234 bytes)"), or -1 when it did not say.
+	Size int64
+
+	lastArm time.Time
+	done    bool
+}
+
+// StartTransfer sends REST offset when offset > 0, then the transfer
+// command line (RETR, STOR, APPE, LIST, NLST, MLSD, ...), and returns the
+// open data connection (ftplib's ntransfercmd). The server's expected
+// size, when stated, is in Transfer.Size. The Conn's current TYPE applies.
+func (c *Conn) StartTransfer(ctx context.Context, line string, offset int64) (*Transfer, error) {
+	if err := c.usable(); err != nil {
+		return nil, err
+	}
+	if err := checkLine(line); err != nil {
+		return nil, err
+	}
+	upload := false
+	switch commandVerb(line) {
+	case "STOR", "STOU", "APPE":
+		upload = true
+	}
+	peer, err := c.openDataPeer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if offset > 0 {
+		if _, err := c.cmd(ctx, CodePendingFurtherInfo, "REST "+strconv.FormatInt(offset, 10)); err != nil {
+			peer.close()
+			return nil, err
+		}
+	}
+	r, err := c.cmd(ctx, 0, line)
+	if err != nil {
+		peer.close()
+		return nil, err
+	}
+	t := &Transfer{c: c, verb: commandVerb(line), upload: upload, ctx: ctx, Size: -1}
+	switch codeClass(r.Code) {
+	case ClassPreliminary:
+		t.Size = announcedSize(r.Text())
+	case ClassCompletion:
+		// Some servers answer an empty listing with 226 and no 150, and
+		// may not even connect. Nothing to read, nothing to wait for.
+		peer.close()
+		t.done = true
+		return t, nil
+	default:
+		peer.close()
+		return nil, replyError(t.verb, r)
+	}
+	conn := peer.conn
+	if peer.ln != nil {
+		conn, err = c.accept(ctx, peer.ln)
+		peer.ln.Close()
+		if err != nil {
+			c.broken = err // the server is waiting on a transfer we lost
+			return nil, err
+		}
+	}
+	t.raw = conn
+	if t.conn, err = c.secureData(ctx, conn); err != nil {
+		// The server waits for the handshake it will never get; the
+		// final reply tells us it gave up.
+		c.busy = true
+		t.finish(ctx, err)
+		return nil, err
+	}
+	c.busy = true
+	t.stop = context.AfterFunc(ctx, func() { t.raw.SetDeadline(time.Unix(1, 0)) })
+	return t, nil
+}
+
+// announcedSize finds "(1234 bytes)" in a 150 reply.
+func announcedSize(text string) int64 {
+	i := strings.LastIndexByte(text, '(')
+	if i < 0 {
+		return -1
+	}
+	rest := text[i+1:]
+	j := strings.IndexByte(rest, ' ')
+	if j <= 0 || !strings.HasPrefix(strings.ToLower(rest[j:]), " bytes") {
+		return -1
+	}
+	n, err := strconv.ParseInt(rest[:j], 10, 64)
+	if err != nil || n < 0 {
+		return -1
+	}
+	return n
+}
+
+// arm refreshes the data connection's deadline so the timeout bounds each
+// silence, not the whole transfer. Rearming is rate-limited: a deadline
+// per read would cost more than the read on a fast link.
+func (t *Transfer) arm() {
+	now := time.Now()
+	if now.Sub(t.lastArm) < t.c.timeout/8 {
+		return
+	}
+	t.lastArm = now
+	t.raw.SetDeadline(now.Add(t.c.timeout))
+}
+
+// Read reads from a retrieval's data connection.
+func (t *Transfer) Read(p []byte) (int, error) {
+	if t.done {
+		return 0, io.EOF
+	}
+	if t.upload {
+		return 0, errors.New("ftp: read from an upload")
+	}
+	t.arm()
+	n, err := t.conn.Read(p)
+	if err != nil && err != io.EOF {
+		err = t.wrap(err)
+	}
+	return n, err
+}
+
+// Write writes to a store's data connection.
+func (t *Transfer) Write(p []byte) (int, error) {
+	if t.done {
+		return 0, errors.New("ftp: write to a finished transfer")
+	}
+	if !t.upload {
+		return 0, errors.New("ftp: write to a download")
+	}
+	t.arm()
+	n, err := t.conn.Write(p)
+	if err != nil {
+		err = t.wrap(err)
+	}
+	return n, err
+}
+
+// ReadFrom lets io.Copy hand an upload's source straight to the data
+// connection in large writes.
+func (t *Transfer) ReadFrom(r io.Reader) (int64, error) { return copyBuffer(t, r) }
+
+func (t *Transfer) wrap(err error) error {
+	if t.ctx.Err() != nil {
+		return fmt.Errorf("ftp: %s: %w", t.verb, context.Cause(t.ctx))
+	}
+	return fmt.Errorf("ftp: %s data connection: %w", t.verb, err)
+}
+
+// Close completes the transfer: an upload is ended with TLS close_notify
+// and a TCP half-close, then the server's final reply is read. A retrieval
+// closed before its end makes the server report a failed transfer.
+func (t *Transfer) Close() error {
+	if t.done {
+		return nil
+	}
+	var cerr error
+	if t.upload {
+		cerr = t.endUpload()
+	}
+	return t.finish(context.WithoutCancel(t.ctx), cerr)
+}
+
+// endUpload says the upload is complete. A TLS upload must complete the
+// handshake even when zero bytes were written and must send close_notify
+// (vsftpd can fail an upload closed without it). The half-close and drain
+// matter for TLS 1.3: the server sends session tickets on the data
+// connection, and closing with them unread makes the kernel send RST,
+// which truncates the upload or makes the server refuse the next one.
+func (t *Transfer) endUpload() error {
+	t.raw.SetDeadline(time.Now().Add(t.c.timeout))
+	if tc, ok := t.conn.(*tls.Conn); ok {
+		if err := tc.CloseWrite(); err != nil {
+			return t.wrap(err)
+		}
+	}
+	if hc, ok := t.raw.(interface{ CloseWrite() error }); ok {
+		if err := hc.CloseWrite(); err != nil {
+			return t.wrap(err)
+		}
+		// Drain what the server still sends until it closes (bounded by
+		// the deadline and by a byte count: an upload gets no payload).
+		io.Copy(io.Discard, io.LimitReader(t.conn, 1<<20))
+	}
+	return nil
+}
+
+// finish closes the data connection and reads the final reply. err is a
+// failure already seen on the data connection; it wins over the reply.
+func (t *Transfer) finish(ctx context.Context, err error) error {
+	t.done = true
+	if t.stop != nil {
+		t.stop()
+	}
+	if t.raw != nil {
+		t.raw.SetDeadline(time.Now().Add(min(t.c.timeout, 2*time.Second)))
+		t.conn.Close()
+	}
+	c := t.c
+	c.busy = false
+	if c.broken != nil {
+		return errors.Join(err, c.usable())
+	}
+	defer c.guard(ctx)()
+	r, rerr := c.readReply(ctx)
+	if rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	if codeClass(r.Code) != ClassCompletion {
+		return errors.Join(err, replyError(t.verb, r))
+	}
+	return err
+}
+
+// Abort cancels the transfer with ABOR and brings the control connection
+// back in step. Servers disagree on the dance: some answer 426 for the
+// transfer and then 226 for ABOR, some only 226 or 225, and vsftpd (without
+// async_abor_enable) reads ABOR only after the transfer died. So the data
+// connection is closed first, ABOR and NOOP are sent together, and replies
+// are read up to NOOP's 200: whatever came before belonged to the transfer.
+func (t *Transfer) Abort() error {
+	if t.done {
+		return nil
+	}
+	t.done = true
+	if t.stop != nil {
+		t.stop()
+	}
+	if t.raw != nil {
+		t.raw.Close() // abrupt on purpose: no close_notify into a dead transfer
+	}
+	c := t.c
+	c.busy = false
+	if err := c.usable(); err != nil {
+		return err
+	}
+	ctx := context.WithoutCancel(t.ctx) // an abort must finish even after a cancel
+	defer c.guard(ctx)()
+	c.logSent("ABOR")
+	c.logSent("NOOP")
+	if _, err := c.conn.Write([]byte("ABOR\r\nNOOP\r\n")); err != nil {
+		return c.fail(ctx, err)
+	}
+	for range 4 {
+		r, err := c.readReply(ctx)
+		if err != nil {
+			return err
+		}
+		if r.Code == CodeOK {
+			return nil
+		}
+	}
+	return c.fail(ctx, protocolError("no reply to NOOP after ABOR", ""))
+}
