@@ -67,11 +67,20 @@ func (c *Conn) Type(ctx context.Context, typ string) error {
 	return nil
 }
 
+// typeFor selects the type for a transfer of path, refusing an unsafe
+// path before anything is sent.
+func (c *Conn) typeFor(ctx context.Context, typ, path string) error {
+	if err := checkLine(path); err != nil {
+		return err
+	}
+	return c.Type(ctx, typ)
+}
+
 // Size returns a file's size in bytes (SIZE, RFC 3659). It is sent in
 // binary type: proftpd refuses SIZE in ASCII mode and others count ASCII
 // line endings.
 func (c *Conn) Size(ctx context.Context, path string) (int64, error) {
-	if err := c.Type(ctx, "I"); err != nil {
+	if err := c.typeFor(ctx, "I", path); err != nil {
 		return 0, err
 	}
 	r, err := c.cmd(ctx, CodeFileStatus, "SIZE "+path)
@@ -321,7 +330,7 @@ func (c *Conn) Retrieve(ctx context.Context, path string, w io.Writer, offset in
 // Open starts a binary download of path from offset; read the Transfer
 // and Close it.
 func (c *Conn) Open(ctx context.Context, path string, offset int64) (*Transfer, error) {
-	if err := c.Type(ctx, "I"); err != nil {
+	if err := c.typeFor(ctx, "I", path); err != nil {
 		return nil, err
 	}
 	return c.StartTransfer(ctx, "RETR "+path, offset)
@@ -330,7 +339,7 @@ func (c *Conn) Open(ctx context.Context, path string, offset int64) (*Transfer, 
 // Create starts a binary upload to path, at offset (REST then STOR) when
 // offset > 0; write the Transfer and Close it.
 func (c *Conn) Create(ctx context.Context, path string, offset int64) (*Transfer, error) {
-	if err := c.Type(ctx, "I"); err != nil {
+	if err := c.typeFor(ctx, "I", path); err != nil {
 		return nil, err
 	}
 	return c.StartTransfer(ctx, "STOR "+path, offset)
@@ -348,7 +357,7 @@ func (c *Conn) Store(ctx context.Context, path string, r io.Reader, offset int64
 
 // Append uploads r to the end of path (APPE), creating it if needed.
 func (c *Conn) Append(ctx context.Context, path string, r io.Reader) (int64, error) {
-	if err := c.Type(ctx, "I"); err != nil {
+	if err := c.typeFor(ctx, "I", path); err != nil {
 		return 0, err
 	}
 	t, err := c.StartTransfer(ctx, "APPE "+path, 0)
@@ -369,7 +378,7 @@ func (c *Conn) send(t *Transfer, r io.Reader) (int64, error) {
 // RetrieveLines downloads path in ASCII type and calls fn for each line,
 // line endings removed (ftplib's retrlines with RETR).
 func (c *Conn) RetrieveLines(ctx context.Context, path string, fn func(string) error) error {
-	if err := c.Type(ctx, "A"); err != nil {
+	if err := c.typeFor(ctx, "A", path); err != nil {
 		return err
 	}
 	return c.Lines(ctx, "RETR "+path, fn)
@@ -378,7 +387,7 @@ func (c *Conn) RetrieveLines(ctx context.Context, path string, fn func(string) e
 // StoreLines uploads r in ASCII type: each line is sent with CRLF, the
 // network line ending, whatever r used (ftplib's storlines).
 func (c *Conn) StoreLines(ctx context.Context, path string, r io.Reader) error {
-	if err := c.Type(ctx, "A"); err != nil {
+	if err := c.typeFor(ctx, "A", path); err != nil {
 		return err
 	}
 	t, err := c.StartTransfer(ctx, "STOR "+path, 0)
