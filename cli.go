@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"time"
+
+	"golang.org/x/term"
+
+	"ferry/bookmarks"
+	"ferry/protocol"
+)
+
+// cli holds what the verbs share: the standard streams and the flags.
+type cli struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+
+	tlsMode     string
+	insecure    bool
+	caFile      string
+	fingerprint string
+	active      bool
+	timeout     time.Duration
+	debug       bool
+}
+
+// flags returns a FlagSet with the connection flags every verb takes.
+func (c *cli) flags(verb string) *flag.FlagSet {
+	fs := flag.NewFlagSet(verb, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&c.tlsMode, "tls", "", "auto|explicit|implicit|off")
+	fs.BoolVar(&c.insecure, "insecure", false, "accept any certificate")
+	fs.StringVar(&c.caFile, "ca", "", "PEM file of trusted certificates")
+	fs.StringVar(&c.fingerprint, "fingerprint", "", "SHA-256 fingerprint of the server certificate")
+	fs.BoolVar(&c.active, "active", false, "active mode")
+	fs.DurationVar(&c.timeout, "timeout", protocol.DefaultTimeout, "bound on every network wait")
+	fs.BoolVar(&c.debug, "debug", false, "print the conversation to stderr")
+	return fs
+}
+
+// parseArgs parses flags anywhere among the arguments ("ferry get URL
+// --debug" works as well as "ferry get --debug URL") and returns the
+// positional arguments. Everything after "--" is positional.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos, tail []string
+	if i := slices.Index(args, "--"); i >= 0 {
+		args, tail = args[:i], args[i+1:]
+	}
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usageError{fmt.Sprintf("%s: %v", fs.Name(), err)}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return append(pos, tail...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// connect dials and logs in to the target's server with the flags'
+// settings. The caller must Quit the returned Conn.
+func (c *cli) connect(ctx context.Context, t target) (*protocol.Conn, error) {
+	opts, err := c.options(t)
+	if err != nil {
+		return nil, err
+	}
+	user, pass, err := c.credentials(t)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := protocol.Dial(ctx, t.Addr(), opts)
+	if err != nil {
+		return nil, explainTLS(err)
+	}
+	if conn.TLSRefused() {
+		fmt.Fprintf(c.stderr, "ferry: warning: %s refused AUTH TLS; continuing in plain text, the password and data are not encrypted (use ftpes:// to require TLS)\n", t.Host)
+	}
+	if err := conn.Login(ctx, user, pass); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("login to %s: %w", t.Host, err)
+	}
+	return conn, nil
+}
+
+// options turns the flags and the URL into engine options.
+func (c *cli) options(t target) (protocol.Options, error) {
+	opts := protocol.Options{
+		Security:           t.Security,
+		InsecureSkipVerify: c.insecure,
+		Active:             c.active,
+		Timeout:            c.timeout,
+	}
+	if c.tlsMode != "" {
+		sec, err := parseSecurity(c.tlsMode)
+		if err != nil {
+			return opts, usageError{err.Error()}
+		}
+		if t.Scheme != "ftp" && sec != t.Security {
+			return opts, usagef("--tls %s contradicts the %s:// scheme", c.tlsMode, t.Scheme)
+		}
+		opts.Security = sec
+	}
+	if c.caFile != "" {
+		pool, err := protocol.LoadCAFile(c.caFile)
+		if err != nil {
+			return opts, usagef("--ca: %v", err)
+		}
+		opts.TLSConfig = &tls.Config{RootCAs: pool}
+	}
+	if c.fingerprint != "" {
+		fp, err := protocol.ParseFingerprint(c.fingerprint)
+		if err != nil {
+			return opts, usagef("--fingerprint: %v", err)
+		}
+		opts.Fingerprint = fp
+	}
+	if c.debug {
+		opts.Debug, opts.DebugLevel = c.stderr, 1
+	}
+	if c.timeout <= 0 {
+		return opts, usagef("--timeout must be positive")
+	}
+	return opts, nil
+}
+
+// credentials finds the login: the URL's user and password, else
+// $FERRY_PASSWORD, else ~/.netrc, else a prompt when stdin is a terminal.
+// Without a user anywhere the login is anonymous.
+func (c *cli) credentials(t target) (user, pass string, err error) {
+	user, pass = t.User, t.Password
+	if t.HasPass {
+		return user, pass, nil
+	}
+	if p, ok := os.LookupEnv("FERRY_PASSWORD"); ok {
+		return user, p, nil
+	}
+	if path := bookmarks.NetrcPath(); path != "" {
+		if f, err := os.Open(path); err == nil {
+			entries, perr := bookmarks.ParseNetrc(f)
+			f.Close()
+			if perr != nil {
+				return "", "", fmt.Errorf("%s: %v", path, perr)
+			}
+			if e, ok := bookmarks.LookupNetrc(entries, t.Host, user); ok {
+				if user == "" {
+					user = e.Login
+				}
+				return user, e.Password, nil
+			}
+		}
+	}
+	if user == "" || user == "anonymous" || user == "ftp" {
+		return user, "", nil
+	}
+	f, ok := c.stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return "", "", fmt.Errorf("no password for %s@%s: put it in the URL, $FERRY_PASSWORD or ~/.netrc", user, t.Host)
+	}
+	fmt.Fprintf(c.stderr, "Password for %s@%s: ", user, t.Host)
+	b, err := term.ReadPassword(int(f.Fd()))
+	fmt.Fprintln(c.stderr)
+	if err != nil {
+		return "", "", fmt.Errorf("reading password: %w", err)
+	}
+	return user, string(b), nil
+}
+
+// explainTLS adds what the user can do to a certificate failure. It never
+// suggests falling back to plain text.
+func explainTLS(err error) error {
+	var verr *tls.CertificateVerificationError
+	if errors.As(err, &verr) && len(verr.UnverifiedCertificates) > 0 {
+		leaf := verr.UnverifiedCertificates[0]
+		fp := protocol.FormatFingerprint(protocol.CertificateFingerprint(leaf))
+		return fmt.Errorf("%w\n  the server's certificate: subject %q, issuer %q\n  if you trust it: --fingerprint %s (or --ca FILE)",
+			err, leaf.Subject.String(), leaf.Issuer.String(), fp)
+	}
+	return err
+}

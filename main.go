@@ -1,0 +1,92 @@
+// Command ferry is a terminal file manager for FTP and FTPS servers.
+//
+// With a verb it scripts the same engine the TUI uses:
+//
+//	ferry ls  [flags] URL            list a directory, one entry per line
+//	ferry get [flags] URL [LOCAL]    download one file ("-" is stdout)
+//	ferry put [flags] LOCAL URL      upload one file
+//
+// Exit status: 0 on success, 1 when an operation failed, 2 on bad usage.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `usage:
+  ferry ls  [flags] URL            one entry per line, no header
+  ferry get [flags] URL [LOCAL]    download one file (LOCAL defaults to its base name, "-" is stdout)
+  ferry put [flags] LOCAL URL      upload one file
+
+URL: ftp://[user[:pass]@]host[:port]/path   (TLS when offered: --tls auto)
+     ftpes://...                             (explicit TLS required)
+     ftps://...                              (implicit TLS, default port 990)
+password: from the URL, else $FERRY_PASSWORD, else ~/.netrc, else a prompt on a terminal
+
+flags:
+  --tls auto|explicit|implicit|off   TLS mode for ftp:// URLs (default auto)
+  --insecure                         accept any certificate (the session is not verified)
+  --ca FILE                          trust the PEM certificates in FILE instead of the system roots
+  --fingerprint SHA256               trust exactly the certificate with this SHA-256 fingerprint
+  --active                           active mode (the server connects back) instead of passive
+  --timeout DURATION                 bound every network wait (default 30s)
+  --debug                            print the FTP conversation to stderr, password masked
+`
+
+// exit statuses
+const (
+	exitOK     = 0
+	exitFailed = 1
+	exitUsage  = 2
+)
+
+// usageError marks a mistake in the command line (exit status 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, usage)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	env := &cli{stdin: stdin, stdout: stdout, stderr: stderr}
+	var err error
+	switch verb, rest := args[0], args[1:]; verb {
+	case "ls":
+		err = env.ls(ctx, rest)
+	case "get":
+		err = env.get(ctx, rest)
+	case "put":
+		err = env.put(ctx, rest)
+	default:
+		err = usagef("unknown verb %q", verb)
+	}
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "ferry: %v\n", err)
+	if ue := (usageError{}); errors.As(err, &ue) {
+		fmt.Fprint(stderr, "run 'ferry --help' for usage\n")
+		return exitUsage
+	}
+	return exitFailed
+}

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// ls lists a remote directory, one entry per line.
+func (c *cli) ls(ctx context.Context, args []string) error {
+	fs := c.flags("ls")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("ls takes one URL")
+	}
+	t, err := parseTarget(pos[0])
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	conn, err := c.connect(ctx, t)
+	if err != nil {
+		return err
+	}
+	defer conn.Quit(context.WithoutCancel(ctx))
+	names, err := conn.NameList(ctx, t.Path)
+	if err != nil {
+		return fmt.Errorf("ls %s: %w", t, err)
+	}
+	for _, n := range names {
+		base := path.Base(n)
+		if base == "." || base == ".." {
+			continue
+		}
+		fmt.Fprintln(c.stdout, n)
+	}
+	return nil
+}
+
+// get downloads one file. It writes to a temporary name beside the
+// destination and renames it on success, so a failed download never
+// leaves a truncated file under the final name.
+func (c *cli) get(ctx context.Context, args []string) error {
+	fs := c.flags("get")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 1 || len(pos) > 2 {
+		return usagef("get takes a URL and an optional local path")
+	}
+	t, err := parseTarget(pos[0])
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	base := path.Base(t.Path)
+	if t.Path == "" || strings.HasSuffix(t.Path, "/") || !safeLocalName(base) {
+		return usagef("get needs a URL naming a file, not %q", t.Path)
+	}
+	local := base
+	if len(pos) == 2 {
+		local = pos[1]
+		if st, err := os.Stat(local); err == nil && st.IsDir() {
+			local = filepath.Join(local, base)
+		}
+	}
+	conn, err := c.connect(ctx, t)
+	if err != nil {
+		return err
+	}
+	defer conn.Quit(context.WithoutCancel(ctx))
+	if local == "-" {
+		_, err := conn.Retrieve(ctx, t.Path, c.stdout, 0)
+		if err != nil {
+			return fmt.Errorf("get %s: %w", t, err)
+		}
+		return nil
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(local), "."+filepath.Base(local)+".ferry-*.part")
+	if err != nil {
+		return err
+	}
+	// CreateTemp makes the file 0600; a downloaded file is an ordinary one.
+	err = tmp.Chmod(0o644)
+	if err == nil {
+		_, err = conn.Retrieve(ctx, t.Path, tmp, 0)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), local)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("get %s: %w", t, err)
+	}
+	return nil
+}
+
+// safeLocalName reports whether a remote base name can be used as a local
+// file name without leaving the folder it is written to.
+func safeLocalName(name string) bool {
+	return name != "" && name != "." && name != ".." && name != "/" &&
+		!strings.ContainsAny(name, "/\\\x00\r\n")
+}
+
+// put uploads one file. A URL ending in "/" names the directory to put
+// the file in under its own name.
+func (c *cli) put(ctx context.Context, args []string) error {
+	fs := c.flags("put")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return usagef("put takes a local file and a URL")
+	}
+	t, err := parseTarget(pos[1])
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	f, err := os.Open(pos[0])
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil {
+		return err
+	} else if st.IsDir() {
+		return fmt.Errorf("put: %s is a directory", pos[0])
+	}
+	remote := t.Path
+	if remote == "" || strings.HasSuffix(remote, "/") {
+		remote += filepath.Base(pos[0])
+	}
+	conn, err := c.connect(ctx, t)
+	if err != nil {
+		return err
+	}
+	defer conn.Quit(context.WithoutCancel(ctx))
+	if _, err := conn.Store(ctx, remote, f, 0); err != nil {
+		return fmt.Errorf("put %s: %w", t, err)
+	}
+	return nil
+}
+
