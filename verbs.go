@@ -149,4 +149,3 @@ func (c *cli) put(ctx context.Context, args []string) error {
 	}
 	return nil
 }
-
