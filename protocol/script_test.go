@@ -34,7 +34,13 @@ type step struct {
 
 func newScriptedPeer(t *testing.T, steps ...step) *scriptedPeer {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	return newScriptedPeerOn(t, "127.0.0.1:0", steps...)
+}
+
+// newScriptedPeerOn listens on addr, e.g. "[::1]:0" for IPv6.
+func newScriptedPeerOn(t *testing.T, addr string, steps ...step) *scriptedPeer {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
