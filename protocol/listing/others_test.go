@@ -1,0 +1,154 @@
+package listing
+
+import (
+	"io/fs"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestEPLFParsesFilesAndDirectories(t *testing.T) {
+	line := "+i8388621.48594,m825718503,r,s280,up755\tfile name"
+	same(t, line, parseAs(t, EPLF, line), Entry{
+		RawName: "file name", Kind: File, Size: 280, ModTime: time.Unix(825718503, 0), Precision: TimeSecond,
+		Mode: 0755, HasMode: true,
+	})
+	e := parseAs(t, EPLF, "+i8388621.50690,m824255907,/,\t514")
+	if e.Kind != Dir || e.RawName != "514" || e.Size != -1 || e.HasMode {
+		t.Errorf("dir: %+v", e)
+	}
+}
+
+func TestEPLFWithoutTypeFactIsOther(t *testing.T) {
+	e := parseAs(t, EPLF, "+i1.2,m1\tmystery")
+	if e.Kind != Other {
+		t.Errorf("Kind = %v", e.Kind)
+	}
+}
+
+func TestEPLFKeepsTabsAndSpacesInName(t *testing.T) {
+	e := parseAs(t, EPLF, "+r,s1\t a\tb ")
+	if e.RawName != " a\tb " || e.Name != ` a\x09b ` {
+		t.Errorf("RawName %q Name %q", e.RawName, e.Name)
+	}
+}
+
+func TestEPLFRejectsLinesWithoutTab(t *testing.T) {
+	rejectAll(t, "+i1,r,s280 file")
+	rejectAll(t, "+i1,r,s280\t")
+}
+
+func TestVMSParsesFilesAndDirectories(t *testing.T) {
+	line := "FILE.TXT;1           2/4      7-JAN-1997 15:46  [GROUP,OWNER]  (RWED,RWED,RWED,RE)"
+	same(t, line, parseAs(t, VMS, line), Entry{
+		RawName: "FILE.TXT", Kind: File, Size: 1024, ModTime: utc(1997, 1, 7, 15, 46, 0), Precision: TimeMinute,
+		Mode: 0775, HasMode: true, Owner: "OWNER", Group: "GROUP",
+	})
+	line = "SUBDIR.DIR;1         1       17-Jan-1997 15:46:12.34  [OWNER]  (RWE,RWE,RE,)"
+	same(t, line, parseAs(t, VMS, line), Entry{
+		RawName: "SUBDIR", Kind: Dir, Size: 512, ModTime: time.Date(1997, 1, 17, 15, 46, 12, 340e6, time.UTC),
+		Precision: TimeSecond, Mode: fs.ModeDir | 0750, HasMode: true, Owner: "OWNER",
+	})
+}
+
+func TestVMSWithoutOwnerAndProtection(t *testing.T) {
+	e := parseAs(t, VMS, "LOGIN.COM;12   3   7-JAN-1997 15:46")
+	if e.RawName != "LOGIN.COM" || e.Size != 1536 || e.HasMode || e.Owner != "" {
+		t.Errorf("got %+v", e)
+	}
+}
+
+func TestVMSRejectsMalformedLines(t *testing.T) {
+	for _, line := range []string{
+		"FILE.TXT   2/4  7-JAN-1997 15:46",             // no version
+		"FILE.TXT;1 2/x  7-JAN-1997 15:46",             // bad blocks
+		"FILE.TXT;1 2/4  7-FOO-1997 15:46",             // bad month
+		"FILE.TXT;1 2/4  7-JAN-97 15:46",               // two-digit year
+		"FILE.TXT;1 2/4  7-JAN-1997 15:46 [OWNER",      // unterminated owner
+		"FILE.TXT;1 2/4  7-JAN-1997 15:46 (RWED,RWED)", // short protection
+		"FILE.TXT;1 2/4  7-JAN-1997 15:46 junk",        // trailing junk
+		"%RMS-E-PRV, insufficient privilege or file protection violation",
+	} {
+		rejectAll(t, line)
+	}
+}
+
+func TestOS2ParsesFilesAndDirectories(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		want Entry
+	}{
+		{"     0           DIR   04-11-95   16:26  ADDRESS",
+			Entry{RawName: "ADDRESS", Kind: Dir, Size: 0, ModTime: utc(1995, 4, 11, 16, 26, 0), Precision: TimeMinute}},
+		{" 36611      A          04-23-103  10:57  OS2 test1.file",
+			Entry{RawName: "OS2 test1.file", Kind: File, Size: 36611, ModTime: utc(2003, 4, 23, 10, 57, 0), Precision: TimeMinute}},
+		{"     0 DIR             02-11-103  16:15  OS2 test1.dir",
+			Entry{RawName: "OS2 test1.dir", Kind: Dir, Size: 0, ModTime: utc(2003, 2, 11, 16, 15, 0), Precision: TimeMinute}},
+		{"  1123      A          07-14-99   12:37  OS2 test2.file",
+			Entry{RawName: "OS2 test2.file", Kind: File, Size: 1123, ModTime: utc(1999, 7, 14, 12, 37, 0), Precision: TimeMinute}},
+	} {
+		same(t, tc.line, parseAs(t, OS2, tc.line), tc.want)
+	}
+}
+
+func TestAS400ParsesObjectsAndMembers(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		want Entry
+	}{
+		{"QSYS           77824 02/23/00 15:09:55 *DIR       QSYS/",
+			Entry{RawName: "QSYS", Kind: Dir, Size: 77824, ModTime: utc(2000, 2, 23, 15, 9, 55), Precision: TimeSecond, Owner: "QSYS"}},
+		{"QPGMR          36864 18.09.06 14:21:26 *FILE      XML5ANOTE.FILE",
+			Entry{RawName: "XML5ANOTE.FILE", Kind: File, Size: 36864, ModTime: utc(2006, 9, 18, 14, 21, 26), Precision: TimeSecond, Owner: "QPGMR"}},
+		{"                                       *MEM       XML5ANOTE.FILE/XML5A.MBR",
+			Entry{RawName: "XML5ANOTE.FILE/XML5A.MBR", Kind: File, Size: -1}},
+		{"QDOC           12288 11/24/2026 14:15:00 *STMF  my doc.txt",
+			Entry{RawName: "my doc.txt", Kind: File, Size: 12288, ModTime: utc(2026, 11, 24, 14, 15, 0), Precision: TimeSecond, Owner: "QDOC"}},
+	} {
+		same(t, tc.line, parseAs(t, AS400, tc.line), tc.want)
+	}
+}
+
+func TestAS400RejectsLooseStarLines(t *testing.T) {
+	for _, line := range []string{"*** error ***", "* x", "*mem lowercase"} {
+		rejectAll(t, line)
+	}
+}
+
+// Every sample line is recognized by its own dialect when nothing is
+// locked in, never by another one.
+func TestDetectionPicksTheRightDialect(t *testing.T) {
+	for _, tc := range []struct {
+		f    Format
+		line string
+	}{
+		{Unix, "-rw-r--r--    1 1000     1000         1234 Nov 24 14:15 file.txt"},
+		{Unix, "drwxrwxr-x               folder        2 May 10  1996 network"},
+		{DOS, "04-27-00  12:09PM       <DIR>          dir"},
+		{DOS, "2002-09-02  19:06           9,730 file"},
+		{EPLF, "+i8388621.48594,m825718503,r,s280,up755\tfile"},
+		{VMS, "FILE.TXT;1           2/4      7-JAN-1997 15:46  [GROUP,OWNER]  (RWED,RWED,RWED,RE)"},
+		{OS2, "     0           DIR   04-11-95   16:26  ADDRESS"},
+		{AS400, "QSYS           77824 02/23/00 15:09:55 *DIR       QSYS/"},
+	} {
+		p := NewParser(Options{Now: testNow})
+		if _, err := p.ParseLine(tc.line); err != nil || p.Detected() != tc.f {
+			t.Errorf("%q: detected %v (err %v), want %v", tc.line, p.Detected(), err, tc.f)
+		}
+	}
+}
+
+func TestNoiseLinesAreNotEntries(t *testing.T) {
+	p := NewParser(Options{Now: testNow})
+	for _, line := range []string{
+		"", "   ", "\r\n", "total 8",
+		"Directory DISK$USER:[USER.FTP]",
+		"Total of 3 files, 10/12 blocks.",
+		"Grand total of 1 directory, 3 files, 10/12 blocks.",
+		"Status of /home/user:",
+	} {
+		if _, err := p.ParseLine(line); err != ErrNotEntry {
+			t.Errorf("ParseLine(%q) err = %v, want ErrNotEntry", strings.TrimSpace(line), err)
+		}
+	}
+}
