@@ -9,6 +9,8 @@ import (
 	"net"
 	"strings"
 	"time"
+
+	"ferry/protocol/listing"
 )
 
 // Conn is a control connection to an FTP server.
@@ -39,6 +41,9 @@ type Conn struct {
 	noEPSV     bool   // EPSV failed once; use PASV from now on
 	busy       bool   // a Transfer is open
 	broken     error  // why the connection can no longer be used
+
+	listParser *listing.Parser // remembers the LIST dialect across listings
+	listDashA  int             // whether "LIST -a" works here
 }
 
 // Dial connects to addr ("host:port"), reads the greeting and, unless
