@@ -1,17 +1,25 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
+
+	"ferry/protocol/listing"
 )
 
-// ls lists a remote directory, one entry per line.
+// ls lists a remote directory, one entry per line: kind, size, time (UTC),
+// name; with -l also permissions, owner and group. "." and ".." are left
+// out; lines the parser did not understand are shown on stderr.
 func (c *cli) ls(ctx context.Context, args []string) error {
 	fs := c.flags("ls")
+	long := fs.Bool("l", false, "show permissions, owner and group")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -28,18 +36,75 @@ func (c *cli) ls(ctx context.Context, args []string) error {
 		return err
 	}
 	defer conn.Quit(context.WithoutCancel(ctx))
-	names, err := conn.NameList(ctx, t.Path)
+	l, err := conn.List(ctx, t.Path)
 	if err != nil {
 		return fmt.Errorf("ls %s: %w", t, err)
 	}
-	for _, n := range names {
-		base := path.Base(n)
-		if base == "." || base == ".." {
-			continue
+	slices.SortFunc(l.Entries, func(a, b listing.Entry) int { return strings.Compare(a.RawName, b.RawName) })
+	w := bufio.NewWriter(c.stdout)
+	for i := range l.Entries {
+		writeEntry(w, &l.Entries[i], *long)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if l.BadCount > 0 {
+		fmt.Fprintf(c.stderr, "ferry: warning: %d listing lines not understood (format %s):\n", l.BadCount, l.Format)
+		for _, b := range l.Bad {
+			fmt.Fprintf(c.stderr, "  %q\n", b.Text)
 		}
-		fmt.Fprintln(c.stdout, n)
 	}
 	return nil
+}
+
+// writeEntry prints one listing entry in ls's format.
+func writeEntry(w *bufio.Writer, e *listing.Entry, long bool) {
+	kind := map[listing.Kind]byte{listing.File: '-', listing.Dir: 'd', listing.Symlink: 'l'}[e.Kind]
+	if kind == 0 {
+		kind = '?'
+	}
+	w.WriteByte(kind)
+	if long {
+		perm := "-"
+		switch {
+		case e.HasMode:
+			perm = e.Mode.Perm().String()[1:]
+		case e.Perm != "":
+			perm = "perm=" + e.Perm
+		}
+		fmt.Fprintf(w, " %-10s %-8s %-8s", perm, orDash(e.Owner), orDash(e.Group))
+	}
+	size := "-"
+	if e.Size >= 0 && e.Kind == listing.File {
+		size = strconv.FormatInt(e.Size, 10)
+	}
+	fmt.Fprintf(w, " %12s  %s  %s", size, formatTime(e), e.Name)
+	if e.Target != "" {
+		fmt.Fprintf(w, " -> %s", e.Target)
+	}
+	if e.Unsafe() {
+		w.WriteString("  [unsafe name]")
+	}
+	w.WriteByte('\n')
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// formatTime shows as much of the time as the listing gave.
+func formatTime(e *listing.Entry) string {
+	t := e.ModTime.UTC()
+	switch e.Precision {
+	case listing.TimeUnknown:
+		return "-               "
+	case listing.TimeDay:
+		return t.Format("2006-01-02") + "      "
+	}
+	return t.Format("2006-01-02 15:04")
 }
 
 // get downloads one file. It writes to a temporary name beside the
