@@ -27,6 +27,7 @@ type cli struct {
 	caFile      string
 	fingerprint string
 	active      bool
+	clearData   bool
 	timeout     time.Duration
 	debug       bool
 }
@@ -40,6 +41,7 @@ func (c *cli) flags(verb string) *flag.FlagSet {
 	fs.StringVar(&c.caFile, "ca", "", "PEM file of trusted certificates")
 	fs.StringVar(&c.fingerprint, "fingerprint", "", "SHA-256 fingerprint of the server certificate")
 	fs.BoolVar(&c.active, "active", false, "active mode")
+	fs.BoolVar(&c.clearData, "clear-data", false, "encrypt the control connection only (PROT C)")
 	fs.DurationVar(&c.timeout, "timeout", protocol.DefaultTimeout, "bound on every network wait")
 	fs.BoolVar(&c.debug, "debug", false, "print the conversation to stderr")
 	return fs
@@ -97,6 +99,7 @@ func (c *cli) options(t target) (protocol.Options, error) {
 		Security:           t.Security,
 		InsecureSkipVerify: c.insecure,
 		Active:             c.active,
+		ClearData:          c.clearData,
 		Timeout:            c.timeout,
 	}
 	if c.tlsMode != "" {

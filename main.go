@@ -35,6 +35,8 @@ flags:
   --ca FILE                          trust the PEM certificates in FILE instead of the system roots
   --fingerprint SHA256               trust exactly the certificate with this SHA-256 fingerprint
   --active                           active mode (the server connects back) instead of passive
+  --clear-data                       encrypt only the control connection (PROT C), for servers
+                                     that refuse protected data connections from this client
   --timeout DURATION                 bound every network wait (default 30s)
   --debug                            print the FTP conversation to stderr, password masked
 `

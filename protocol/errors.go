@@ -34,6 +34,12 @@ var (
 	ErrClosed = errors.New("ftp: connection closed")
 	// ErrTLSRequired: TLS was required but the server does not offer it.
 	ErrTLSRequired = errors.New("ftp: server does not offer TLS")
+	// ErrSessionNotResumed: the server refused a TLS data connection that
+	// did not resume the control connection's session, and it had issued
+	// no session ticket to resume with. The server's admin can enable TLS
+	// session tickets (or proftpd's NoSessionReuseRequired); the client
+	// can fall back to unprotected data with Options.ClearData.
+	ErrSessionNotResumed = errors.New("the server requires TLS session reuse on data connections but issued no session ticket; ask its admin to enable TLS session tickets, or keep only the control connection encrypted (--clear-data)")
 )
 
 // Error is a negative or unexpected reply from the server. Use errors.Is

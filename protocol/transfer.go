@@ -233,9 +233,22 @@ func (t *Transfer) finish(ctx context.Context, err error) error {
 		return errors.Join(err, rerr)
 	}
 	if codeClass(r.Code) != ClassCompletion {
-		return errors.Join(err, replyError(t.verb, r))
+		return errors.Join(err, t.explain(replyError(t.verb, r)))
 	}
 	return err
+}
+
+// explain adds the likely cause to a server's refusal of a TLS data
+// connection that did not resume the control session. crypto/tls resumes
+// only from session tickets (it has no session-ID resumption), so a server
+// that requires reuse but issues no tickets (proftpd limited to TLS 1.2,
+// for one) refuses every protected data connection.
+func (t *Transfer) explain(err *Error) error {
+	tc, ok := t.conn.(*tls.Conn)
+	if !ok || tc.ConnectionState().DidResume || (err.Code != CodeCannotOpenData && err.Code != CodeExtendedPortUnknown) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", err, ErrSessionNotResumed)
 }
 
 // Abort cancels the transfer with ABOR and brings the control connection

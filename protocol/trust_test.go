@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,5 +88,32 @@ func TestAutoModeFallsBackOnlyWhenAUTHIsRefused(t *testing.T) {
 	_, err = protocol.Dial(ctx, s.Addr, protocol.Options{Security: protocol.Explicit, Timeout: 5 * time.Second})
 	if !errors.Is(err, protocol.ErrTLSRequired) {
 		t.Fatalf("explicit TLS against a plain server: %v", err)
+	}
+}
+
+// TestServerWithoutTicketsExplainsTheRefusal: proftpd limited to TLS 1.2
+// issues no session tickets yet requires reuse; crypto/tls cannot resume
+// without a ticket, so the engine names the cause and PROT C still works.
+func TestServerWithoutTicketsExplainsTheRefusal(t *testing.T) {
+	s := ftptest.Start(t, ftptest.ProFTPD, ftptest.Options{MaxTLS: tls.VersionTLS12})
+	s.WriteFile(t, "f.txt", []byte("clear data"))
+	ctx := context.Background()
+	c := dial(t, s, mode{security: protocol.Explicit})
+	_, err := c.NameList(ctx, "")
+	if !errors.Is(err, protocol.ErrSessionNotResumed) || !errors.Is(err, protocol.ErrTemporary) {
+		t.Fatalf("err = %v, want the session-reuse explanation on the 425", err)
+	}
+	opts := protocol.Options{TLSConfig: &tls.Config{RootCAs: s.CertPool}, ClearData: true, Timeout: 5 * time.Second}
+	clear, err := protocol.Dial(ctx, s.Addr, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer clear.Close()
+	if err := clear.Login(ctx, s.User, s.Password); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if _, err := clear.Retrieve(ctx, "f.txt", &b, 0); err != nil || b.String() != "clear data" {
+		t.Fatalf("PROT C: %q %v", b.String(), err)
 	}
 }
