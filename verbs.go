@@ -65,14 +65,14 @@ func writeEntry(w *bufio.Writer, e *listing.Entry, long bool) {
 	}
 	w.WriteByte(kind)
 	if long {
-		perm := "-"
+		perm := "?????????"
 		switch {
 		case e.HasMode:
 			perm = e.Mode.Perm().String()[1:]
 		case e.Perm != "":
 			perm = "perm=" + e.Perm
 		}
-		fmt.Fprintf(w, " %-10s %-8s %-8s", perm, orDash(e.Owner), orDash(e.Group))
+		fmt.Fprintf(w, "%-9s %-8s %-8s", perm, orDash(e.Owner), orDash(e.Group))
 	}
 	size := "-"
 	if e.Size >= 0 && e.Kind == listing.File {

@@ -577,3 +577,11 @@ func (s *Server) kill() {
 		}
 	}
 }
+
+// New starts a server outside a test, for scripts (the demo, the
+// benchmarks). The caller must Stop it.
+func New(kind Kind, opts Options) (*Server, error) { return start(kind, opts) }
+
+// Chown gives a file or directory made under Root by other means than
+// WriteFile to the FTP user, so it can be changed through FTP.
+func (s *Server) Chown(path string) error { return s.chown(path) }

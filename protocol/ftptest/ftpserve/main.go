@@ -1,0 +1,83 @@
+// Command ftpserve runs one of the test servers outside the tests, for
+// scripts/demo and scripts/bench. It prints shell assignments describing
+// the server (FTP_ADDR, FTP_USER, FTP_PASSWORD, FTP_CA, FTP_FINGERPRINT,
+// FTP_ROOT) followed by FTP_READY=1, and serves until SIGINT or SIGTERM.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"ferry/protocol/ftptest"
+)
+
+func main() {
+	kind := flag.String("kind", "vsftpd", "vsftpd, proftpd, pure-ftpd or pyftpdlib")
+	implicit := flag.Bool("implicit", false, "implicit FTPS")
+	fill := flag.String("fill", "", `"demo" for sample files, or empty`)
+	flag.Parse()
+
+	s, err := ftptest.New(ftptest.Kind(*kind), ftptest.Options{Implicit: *implicit})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "ftpserve: %v\n", err)
+		os.Exit(1)
+	}
+	defer s.Stop()
+	if *fill == "demo" {
+		if err := fillDemo(s); err != nil {
+			fmt.Fprintf(os.Stderr, "ftpserve: %v\n", err)
+			s.Stop()
+			os.Exit(1)
+		}
+	}
+	fmt.Printf("FTP_ADDR=%s\nFTP_USER=%s\nFTP_PASSWORD=%s\nFTP_CA=%s\nFTP_FINGERPRINT=%x\nFTP_ROOT=%s\nFTP_READY=1\n",
+		s.Addr, s.User, s.Password, s.CAFile, s.Fingerprint, s.Root)
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	<-sig
+}
+
+// fillDemo writes a small tree that shows what ferry handles: nested
+// directories, spaces, UTF-8 names, a dot-file and a larger binary file.
+func fillDemo(s *ftptest.Server) error {
+	files := map[string]string{
+		"README.txt":                  "Welcome to ferry's demo server.\nEverything here is sample data.\n",
+		".hidden-config":              "shown with LIST -a\n",
+		"docs/manual with spaces.txt": strings.Repeat("A page of the manual.\n", 200),
+		"docs/ünïcödé-名前.txt":         "UTF-8 names survive the round trip.\n",
+		"docs/archive/2025/notes.md":  "# Notes\n\n- old but kept\n",
+		"src/main.go":                 "package main\n\nfunc main() {}\n",
+	}
+	for name, body := range files {
+		if err := writeFile(s, name, []byte(body)); err != nil {
+			return err
+		}
+	}
+	blob := make([]byte, 8<<20)
+	for i := range blob {
+		blob[i] = byte(i * 7)
+	}
+	return writeFile(s, "media/big-blob.bin", blob)
+}
+
+func writeFile(s *ftptest.Server, name string, data []byte) error {
+	path := s.Path(name)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		return err
+	}
+	// Hand the new directories and the file to the FTP user.
+	for p := path; p != s.Root && len(p) > len(s.Root); p = filepath.Dir(p) {
+		if err := s.Chown(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
