@@ -242,3 +242,8 @@ func unixPermBits(v uint32) fs.FileMode {
 	}
 	return m
 }
+
+// DisplayName makes a raw file name displayable the way listings do:
+// invalid UTF-8 bytes as \xNN, control and bidi-override characters
+// escaped. Local file names go through it too, so both panes agree.
+func DisplayName(raw string) string { return displayName(raw) }

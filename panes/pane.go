@@ -1,0 +1,308 @@
+package panes
+
+import (
+	"cmp"
+	"path"
+	"slices"
+	"strings"
+
+	"ferry/protocol/listing"
+)
+
+// SortKey is the column a pane sorts by. Directories always come first.
+type SortKey int
+
+const (
+	ByName SortKey = iota
+	BySize
+	ByTime
+)
+
+func (k SortKey) String() string {
+	return [...]string{"name", "size", "time"}[k]
+}
+
+// Pane is one directory listing with a cursor, a selection, a sort order
+// and a filter. The zero value is an empty pane; SetListing fills it.
+type Pane struct {
+	dir     string
+	entries []listing.Entry // as listed
+	view    []int           // indices into entries: shown, in order
+
+	cursor int // index into view
+	offset int // first row shown
+	height int // rows the UI shows; paging and scrolling use it
+
+	selected map[string]bool // by RawName, which is unique in a directory
+
+	sortKey    SortKey
+	reverse    bool
+	showHidden bool
+	filter     string
+}
+
+// New returns an empty pane showing dot-files or not.
+func New(showHidden bool) *Pane {
+	return &Pane{showHidden: showHidden, selected: map[string]bool{}, height: 1}
+}
+
+// Dir is the directory shown.
+func (p *Pane) Dir() string { return p.dir }
+
+// SetListing replaces the entries with a new listing of dir. The cursor
+// goes to the entry named focus when there is one (the directory just left,
+// or the entry under the cursor before a refresh); otherwise it stays at
+// its row when dir is unchanged and goes to the top when dir is new. The
+// selection survives a refresh of the same directory, for the names that
+// still exist.
+func (p *Pane) SetListing(dir string, entries []listing.Entry, focus string) {
+	same := dir == p.dir
+	oldCursor := p.cursor
+	p.dir, p.entries = dir, entries
+	if !same {
+		p.selected = map[string]bool{}
+		p.filter = ""
+		p.offset = 0
+	} else {
+		present := make(map[string]bool, len(entries))
+		for i := range entries {
+			present[entries[i].RawName] = true
+		}
+		for name := range p.selected {
+			if !present[name] {
+				delete(p.selected, name)
+			}
+		}
+	}
+	p.rebuild()
+	switch {
+	case focus != "" && p.focus(focus):
+	case same:
+		p.cursor = min(oldCursor, max(len(p.view)-1, 0))
+	default:
+		p.cursor = 0
+	}
+	p.scroll()
+}
+
+// rebuild recomputes the shown entries from the filter, the dot-file
+// setting and the sort order.
+func (p *Pane) rebuild() {
+	p.view = p.view[:0]
+	filter := strings.ToLower(p.filter)
+	for i := range p.entries {
+		e := &p.entries[i]
+		if !p.showHidden && strings.HasPrefix(e.RawName, ".") {
+			continue
+		}
+		if filter != "" && !strings.Contains(strings.ToLower(e.Name), filter) {
+			continue
+		}
+		p.view = append(p.view, i)
+	}
+	slices.SortStableFunc(p.view, func(a, b int) int { return p.compare(&p.entries[a], &p.entries[b]) })
+	p.cursor = min(p.cursor, max(len(p.view)-1, 0))
+}
+
+func (p *Pane) compare(a, b *listing.Entry) int {
+	if ad, bd := a.Kind == listing.Dir, b.Kind == listing.Dir; ad != bd {
+		if ad {
+			return -1
+		}
+		return 1
+	}
+	var c int
+	switch p.sortKey {
+	case BySize:
+		c = cmp.Compare(a.Size, b.Size)
+	case ByTime:
+		c = a.ModTime.Compare(b.ModTime)
+	}
+	if c == 0 {
+		c = strings.Compare(a.Name, b.Name)
+	}
+	if p.reverse {
+		c = -c
+	}
+	return c
+}
+
+// focus puts the cursor on the entry with that raw name.
+func (p *Pane) focus(rawName string) bool {
+	for i, idx := range p.view {
+		if p.entries[idx].RawName == rawName {
+			p.cursor = i
+			return true
+		}
+	}
+	return false
+}
+
+// SetHeight tells the pane how many rows it shows.
+func (p *Pane) SetHeight(h int) {
+	p.height = max(h, 1)
+	p.scroll()
+}
+
+// scroll keeps the cursor inside the shown rows.
+func (p *Pane) scroll() {
+	if p.cursor < p.offset {
+		p.offset = p.cursor
+	}
+	if p.cursor >= p.offset+p.height {
+		p.offset = p.cursor - p.height + 1
+	}
+	p.offset = max(min(p.offset, len(p.view)-p.height), 0)
+}
+
+// Move moves the cursor by delta rows, stopping at the ends.
+func (p *Pane) Move(delta int) {
+	p.cursor = max(min(p.cursor+delta, len(p.view)-1), 0)
+	p.scroll()
+}
+
+func (p *Pane) PageDown() { p.Move(p.height) }
+func (p *Pane) PageUp()   { p.Move(-p.height) }
+func (p *Pane) Top()      { p.Move(-len(p.view)) }
+func (p *Pane) Bottom()   { p.Move(len(p.view)) }
+
+// Current returns the entry under the cursor, or nil in an empty pane.
+func (p *Pane) Current() *listing.Entry {
+	if len(p.view) == 0 {
+		return nil
+	}
+	return &p.entries[p.view[p.cursor]]
+}
+
+// Cursor is the cursor's row among the shown entries.
+func (p *Pane) Cursor() int { return p.cursor }
+
+// Len is the number of shown entries.
+func (p *Pane) Len() int { return len(p.view) }
+
+// Total is the number of entries in the directory, shown or not.
+func (p *Pane) Total() int { return len(p.entries) }
+
+// Rows returns the entries on screen, from the scroll offset.
+func (p *Pane) Rows() (first int, rows []*listing.Entry) {
+	end := min(p.offset+p.height, len(p.view))
+	rows = make([]*listing.Entry, 0, end-p.offset)
+	for _, idx := range p.view[p.offset:end] {
+		rows = append(rows, &p.entries[idx])
+	}
+	return p.offset, rows
+}
+
+// IsSelected reports whether an entry is selected.
+func (p *Pane) IsSelected(e *listing.Entry) bool { return p.selected[e.RawName] }
+
+// ToggleSelect selects or unselects the entry under the cursor and moves
+// down, as in Midnight Commander.
+func (p *Pane) ToggleSelect() {
+	if e := p.Current(); e != nil {
+		p.setSelected(e, !p.selected[e.RawName])
+		p.Move(1)
+	}
+}
+
+func (p *Pane) setSelected(e *listing.Entry, on bool) {
+	if on {
+		p.selected[e.RawName] = true
+	} else {
+		delete(p.selected, e.RawName)
+	}
+}
+
+// InvertSelection flips the selection of every shown entry.
+func (p *Pane) InvertSelection() {
+	for _, idx := range p.view {
+		e := &p.entries[idx]
+		p.setSelected(e, !p.selected[e.RawName])
+	}
+}
+
+// SelectGlob selects (on) or unselects the shown entries whose name
+// matches a shell pattern such as "*.txt". A bad pattern is an error.
+func (p *Pane) SelectGlob(pattern string, on bool) (int, error) {
+	if _, err := path.Match(pattern, ""); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, idx := range p.view {
+		e := &p.entries[idx]
+		if ok, _ := path.Match(pattern, e.Name); ok {
+			p.setSelected(e, on)
+			n++
+		}
+	}
+	return n, nil
+}
+
+// ClearSelection unselects everything.
+func (p *Pane) ClearSelection() { clear(p.selected) }
+
+// Selection returns the selected entries in shown order, or the entry
+// under the cursor when nothing is selected: what an operation acts on.
+func (p *Pane) Selection() []listing.Entry {
+	var out []listing.Entry
+	for _, idx := range p.view {
+		if p.selected[p.entries[idx].RawName] {
+			out = append(out, p.entries[idx])
+		}
+	}
+	if len(out) == 0 {
+		if e := p.Current(); e != nil {
+			out = append(out, *e)
+		}
+	}
+	return out
+}
+
+// SelectedStats counts the selected entries and the size of their files.
+func (p *Pane) SelectedStats() (count int, bytes int64) {
+	for i := range p.entries {
+		if e := &p.entries[i]; p.selected[e.RawName] {
+			count++
+			if e.Kind == listing.File && e.Size > 0 {
+				bytes += e.Size
+			}
+		}
+	}
+	return count, bytes
+}
+
+// CycleSort steps through name, size and time.
+func (p *Pane) CycleSort() { p.resort(func() { p.sortKey = (p.sortKey + 1) % 3 }) }
+
+// ReverseSort flips the order.
+func (p *Pane) ReverseSort() { p.resort(func() { p.reverse = !p.reverse }) }
+
+// Sort reports the sort key and direction.
+func (p *Pane) Sort() (SortKey, bool) { return p.sortKey, p.reverse }
+
+// ToggleHidden shows or hides dot-files.
+func (p *Pane) ToggleHidden() { p.resort(func() { p.showHidden = !p.showHidden }) }
+
+// ShowHidden reports whether dot-files are shown.
+func (p *Pane) ShowHidden() bool { return p.showHidden }
+
+// SetFilter shows only entries whose name contains s (case-insensitive).
+func (p *Pane) SetFilter(s string) { p.resort(func() { p.filter = s }) }
+
+// Filter is the current filter text.
+func (p *Pane) Filter() string { return p.filter }
+
+// resort applies a change to the view and keeps the cursor on the same
+// entry when it is still shown.
+func (p *Pane) resort(change func()) {
+	var keep string
+	if e := p.Current(); e != nil {
+		keep = e.RawName
+	}
+	change()
+	p.rebuild()
+	if keep == "" || !p.focus(keep) {
+		p.cursor = min(p.cursor, max(len(p.view)-1, 0))
+	}
+	p.scroll()
+}

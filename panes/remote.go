@@ -1,0 +1,280 @@
+package panes
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"io/fs"
+	"path"
+	"sync"
+	"time"
+
+	"ferry/protocol"
+	"ferry/protocol/listing"
+)
+
+// Dialer opens a new logged-in control connection.
+type Dialer func(ctx context.Context) (*protocol.Conn, error)
+
+// Remote is an FTP server seen as a file system through one control
+// connection, the one browsing uses. Operations take turns on it. When the
+// server drops the connection (421, EOF, a broken connection), Remote dials
+// again and repeats the operation if it only read; paths are absolute, so
+// the pane returns to the same directory. A NOOP every keepAlive while
+// idle keeps NAT and servers from dropping it.
+type Remote struct {
+	title string
+	dial  Dialer
+
+	mu       sync.Mutex // held for one operation, or an open transfer
+	conn     *protocol.Conn
+	home     string
+	lastUsed time.Time
+
+	stateMu sync.Mutex
+	state   RemoteState
+
+	stop chan struct{}
+}
+
+// RemoteState is what the status line shows about the connection.
+type RemoteState struct {
+	Connected    bool
+	Reconnecting bool
+	TLSVersion   string // "" in plain text
+	Verified     bool   // the certificate was verified or pinned
+}
+
+const keepAlive = 45 * time.Second
+
+// NewRemote makes a Remote over an already logged-in connection; dial
+// makes replacements. title is the pane title ("ftpes://user@host").
+// verified tells whether the options checked the certificate.
+func NewRemote(conn *protocol.Conn, dial Dialer, title string, verified bool) (*Remote, error) {
+	home, err := conn.CurrentDir(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	r := &Remote{title: title, dial: dial, conn: conn, home: home, lastUsed: time.Now(), stop: make(chan struct{})}
+	r.state.Verified = verified
+	r.noteConn(conn)
+	go r.keepAlive()
+	return r, nil
+}
+
+func (r *Remote) Title() string { return r.title }
+
+// State returns the connection state for display.
+func (r *Remote) State() RemoteState {
+	r.stateMu.Lock()
+	defer r.stateMu.Unlock()
+	return r.state
+}
+
+func (r *Remote) noteConn(c *protocol.Conn) {
+	r.stateMu.Lock()
+	defer r.stateMu.Unlock()
+	r.state.Connected = c != nil
+	r.state.Reconnecting = false
+	r.state.TLSVersion = ""
+	if c != nil {
+		if st, ok := c.TLSState(); ok {
+			r.state.TLSVersion = tls.VersionName(st.Version)
+		}
+	}
+}
+
+// Close ends the keep-alive and says goodbye to the server.
+func (r *Remote) Close() {
+	close(r.stop)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.conn != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		r.conn.Quit(ctx)
+		cancel()
+		r.conn = nil
+	}
+}
+
+func (r *Remote) keepAlive() {
+	t := time.NewTicker(keepAlive / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-r.stop:
+			return
+		case <-t.C:
+		}
+		if !r.mu.TryLock() {
+			continue // busy, so not idle
+		}
+		if r.conn != nil && time.Since(r.lastUsed) >= keepAlive {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			if err := r.conn.Noop(ctx); err != nil {
+				r.drop()
+			}
+			cancel()
+			r.lastUsed = time.Now()
+		}
+		r.mu.Unlock()
+	}
+}
+
+// drop forgets a dead connection; the next operation dials again.
+func (r *Remote) drop() {
+	if r.conn != nil {
+		r.conn.Close()
+		r.conn = nil
+	}
+	r.noteConn(nil)
+}
+
+// dropped reports errors after which the connection is gone.
+func dropped(err error) bool {
+	var fe *protocol.Error
+	if errors.As(err, &fe) && fe.Code == protocol.CodeServiceNotAvailable {
+		return true
+	}
+	return errors.Is(err, protocol.ErrClosed) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// do runs op on the connection with the lock held, dialling when there is
+// none. After a drop it dials again and repeats op when repeat is true
+// (reads) or when the old connection was already dead before op sent
+// anything (ErrClosed); a change that may have reached the server is not
+// repeated blindly.
+func (r *Remote) do(ctx context.Context, repeat bool, op func(*protocol.Conn) error) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.doLocked(ctx, repeat, op)
+}
+
+func (r *Remote) doLocked(ctx context.Context, repeat bool, op func(*protocol.Conn) error) error {
+	for attempt := 0; ; attempt++ {
+		if r.conn == nil {
+			r.stateMu.Lock()
+			r.state.Reconnecting = true
+			r.stateMu.Unlock()
+			c, err := r.dial(ctx)
+			if err != nil {
+				r.noteConn(nil)
+				return err
+			}
+			r.conn = c
+			r.noteConn(c)
+		}
+		r.lastUsed = time.Now()
+		err := op(r.conn)
+		if err == nil || !dropped(err) {
+			return err
+		}
+		again := repeat || errors.Is(err, protocol.ErrClosed)
+		r.drop()
+		if attempt > 0 || !again || ctx.Err() != nil {
+			return err
+		}
+	}
+}
+
+func (r *Remote) Home(context.Context) (string, error) { return r.home, nil }
+
+func (r *Remote) Join(dir, name string) string { return path.Join(dir, name) }
+
+func (r *Remote) Parent(dir string) string { return path.Dir(dir) }
+
+func (r *Remote) List(ctx context.Context, dir string) ([]listing.Entry, error) {
+	var entries []listing.Entry
+	err := r.do(ctx, true, func(c *protocol.Conn) error {
+		l, err := c.List(ctx, dir)
+		if err != nil {
+			return err
+		}
+		entries = l.Entries
+		for _, b := range l.Bad {
+			// A line nothing understood is shown, never silently lost.
+			entries = append(entries, listing.Entry{
+				Name: listing.DisplayName(b.Text), RawName: b.Text, Kind: listing.Other,
+				Size: -1, Raw: b.Text,
+			})
+		}
+		return nil
+	})
+	return entries, err
+}
+
+func (r *Remote) Mkdir(ctx context.Context, p string) error {
+	return r.do(ctx, false, func(c *protocol.Conn) error { _, err := c.MakeDir(ctx, p); return err })
+}
+
+func (r *Remote) Rename(ctx context.Context, from, to string) error {
+	return r.do(ctx, false, func(c *protocol.Conn) error { return c.Rename(ctx, from, to) })
+}
+
+func (r *Remote) Remove(ctx context.Context, p string, kind listing.Kind) error {
+	return r.do(ctx, false, func(c *protocol.Conn) error {
+		if kind == listing.Dir {
+			return c.RemoveDir(ctx, p)
+		}
+		return c.Delete(ctx, p)
+	})
+}
+
+func (r *Remote) Chmod(ctx context.Context, p string, mode fs.FileMode) error {
+	return r.do(ctx, false, func(c *protocol.Conn) error { return c.Chmod(ctx, p, mode) })
+}
+
+// Open starts a download. The connection stays busy, and other operations
+// wait, until the returned reader is closed.
+func (r *Remote) Open(ctx context.Context, p string) (io.ReadCloser, error) {
+	r.mu.Lock()
+	var t *protocol.Transfer
+	err := r.doLocked(ctx, true, func(c *protocol.Conn) (err error) {
+		t, err = c.Open(ctx, p, 0)
+		return err
+	})
+	if err != nil {
+		r.mu.Unlock()
+		return nil, err
+	}
+	return &heldTransfer{t: t, r: r}, nil
+}
+
+// Create starts an upload, holding the connection like Open.
+func (r *Remote) Create(ctx context.Context, p string) (io.WriteCloser, error) {
+	r.mu.Lock()
+	var t *protocol.Transfer
+	err := r.doLocked(ctx, false, func(c *protocol.Conn) (err error) {
+		t, err = c.Create(ctx, p, 0)
+		return err
+	})
+	if err != nil {
+		r.mu.Unlock()
+		return nil, err
+	}
+	return &heldTransfer{t: t, r: r}, nil
+}
+
+// heldTransfer releases the connection when the transfer is closed.
+type heldTransfer struct {
+	t    *protocol.Transfer
+	r    *Remote
+	once sync.Once
+}
+
+func (h *heldTransfer) Read(p []byte) (int, error)  { return h.t.Read(p) }
+func (h *heldTransfer) Write(p []byte) (int, error) { return h.t.Write(p) }
+
+func (h *heldTransfer) Close() error {
+	err := errors.New("panes: transfer closed twice")
+	h.once.Do(func() {
+		err = h.t.Close()
+		if dropped(err) {
+			h.r.drop()
+		}
+		h.r.lastUsed = time.Now()
+		h.r.mu.Unlock()
+	})
+	return err
+}
