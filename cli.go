@@ -139,30 +139,9 @@ func (c *cli) options(t target) (protocol.Options, error) {
 // $FERRY_PASSWORD, else ~/.netrc, else a prompt when stdin is a terminal.
 // Without a user anywhere the login is anonymous.
 func (c *cli) credentials(t target) (user, pass string, err error) {
-	user, pass = t.User, t.Password
-	if t.HasPass {
-		return user, pass, nil
-	}
-	if p, ok := os.LookupEnv("FERRY_PASSWORD"); ok {
-		return user, p, nil
-	}
-	if path := bookmarks.NetrcPath(); path != "" {
-		if f, err := os.Open(path); err == nil {
-			entries, perr := bookmarks.ParseNetrc(f)
-			f.Close()
-			if perr != nil {
-				return "", "", fmt.Errorf("%s: %v", path, perr)
-			}
-			if e, ok := bookmarks.LookupNetrc(entries, t.Host, user); ok {
-				if user == "" {
-					user = e.Login
-				}
-				return user, e.Password, nil
-			}
-		}
-	}
-	if user == "" || user == "anonymous" || user == "ftp" {
-		return user, "", nil
+	user, pass, found, err := c.storedCredentials(t)
+	if err != nil || found || !needsPassword(user) {
+		return user, pass, err
 	}
 	f, ok := c.stdin.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
@@ -175,6 +154,39 @@ func (c *cli) credentials(t target) (user, pass string, err error) {
 		return "", "", fmt.Errorf("reading password: %w", err)
 	}
 	return user, string(b), nil
+}
+
+// storedCredentials finds a password without asking: in the URL,
+// $FERRY_PASSWORD or ~/.netrc (which may also name the user).
+func (c *cli) storedCredentials(t target) (user, pass string, found bool, err error) {
+	user = t.User
+	if t.HasPass {
+		return user, t.Password, true, nil
+	}
+	if p, ok := os.LookupEnv("FERRY_PASSWORD"); ok {
+		return user, p, true, nil
+	}
+	if path := bookmarks.NetrcPath(); path != "" {
+		if f, err := os.Open(path); err == nil {
+			entries, perr := bookmarks.ParseNetrc(f)
+			f.Close()
+			if perr != nil {
+				return "", "", false, fmt.Errorf("%s: %v", path, perr)
+			}
+			if e, ok := bookmarks.LookupNetrc(entries, t.Host, user); ok {
+				if user == "" {
+					user = e.Login
+				}
+				return user, e.Password, true, nil
+			}
+		}
+	}
+	return user, "", false, nil
+}
+
+// needsPassword: anonymous logins go without one.
+func needsPassword(user string) bool {
+	return user != "" && user != "anonymous" && user != "ftp"
 }
 
 // explainTLS adds what the user can do to a certificate failure. It never

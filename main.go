@@ -16,10 +16,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
 const usage = `usage:
+  ferry [flags] [URL]              the full-screen file manager (connected to URL if given)
   ferry ls  [flags] URL            one entry per line, no header
   ferry get [flags] URL [LOCAL]    download one file (LOCAL defaults to its base name, "-" is stdout)
   ferry put [flags] LOCAL URL      upload one file
@@ -63,14 +65,14 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
 		fmt.Fprint(stderr, usage)
-		if len(args) == 0 {
-			return exitUsage
-		}
 		return exitOK
 	}
 	env := &cli{stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 || strings.Contains(args[0], "://") || strings.HasPrefix(args[0], "-") {
+		return report(env.tui(ctx, args), stderr)
+	}
 	var err error
 	switch verb, rest := args[0], args[1:]; verb {
 	case "ls":
@@ -82,6 +84,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	default:
 		err = usagef("unknown verb %q", verb)
 	}
+	return report(err, stderr)
+}
+
+// report prints an error and returns the exit status for it.
+func report(err error, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}

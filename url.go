@@ -33,6 +33,12 @@ func (t target) String() string {
 	return u.String()
 }
 
+// withoutPath is the target with the login directory as path.
+func (t target) withoutPath() target {
+	t.Path = ""
+	return t
+}
+
 // parseTarget reads ftp://[user[:pass]@]host[:port]/path, ftpes:// (explicit
 // TLS required) and ftps:// (implicit TLS, port 990). As in RFC 1738 and
 // curl, the path is relative to the login directory; start it with %2F

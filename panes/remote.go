@@ -50,11 +50,19 @@ const keepAlive = 45 * time.Second
 
 // NewRemote makes a Remote over an already logged-in connection; dial
 // makes replacements. title is the pane title ("ftpes://user@host").
-// verified tells whether the options checked the certificate.
-func NewRemote(conn *protocol.Conn, dial Dialer, title string, verified bool) (*Remote, error) {
+// start is the directory to show first, relative to the login directory
+// unless absolute ("" for the login directory itself). verified tells
+// whether the options checked the certificate.
+func NewRemote(conn *protocol.Conn, dial Dialer, title, start string, verified bool) (*Remote, error) {
 	home, err := conn.CurrentDir(context.Background())
 	if err != nil {
 		return nil, err
+	}
+	if start != "" {
+		if !path.IsAbs(start) {
+			start = path.Join(home, start)
+		}
+		home = path.Clean(start)
 	}
 	r := &Remote{title: title, dial: dial, conn: conn, home: home, lastUsed: time.Now(), stop: make(chan struct{})}
 	r.state.Verified = verified

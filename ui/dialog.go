@@ -1,0 +1,148 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textinput"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+)
+
+// dialog is a modal child. While one is open it gets every key; Update
+// returns nil once it is done. Each dialog is its own small model.
+type dialog interface {
+	Update(msg tea.Msg) (dialog, tea.Cmd)
+	View(s *Styles, width, height int) string
+}
+
+// promptDialog asks for one line of text.
+type promptDialog struct {
+	title, hint string
+	input       textinput.Model
+	onSubmit    func(string) tea.Cmd
+}
+
+func newPrompt(title, hint, value string, secret bool, onSubmit func(string) tea.Cmd) *promptDialog {
+	ti := textinput.New()
+	ti.Prompt = "> "
+	ti.SetValue(value)
+	ti.CursorEnd()
+	if secret {
+		ti.EchoMode = textinput.EchoPassword
+	}
+	ti.Focus()
+	return &promptDialog{title: title, hint: hint, input: ti, onSubmit: onSubmit}
+}
+
+func (d *promptDialog) Update(msg tea.Msg) (dialog, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch k.String() {
+		case "esc":
+			return nil, nil
+		case "enter":
+			return nil, d.onSubmit(d.input.Value())
+		}
+	}
+	var cmd tea.Cmd
+	d.input, cmd = d.input.Update(msg)
+	return d, cmd
+}
+
+func (d *promptDialog) View(s *Styles, width, _ int) string {
+	w := min(max(width-8, 20), 72)
+	d.input.SetWidth(w - 4)
+	body := s.TitleActive.Render(d.title) + "\n" + d.input.View()
+	if d.hint != "" {
+		body += "\n" + s.Dim.Render(d.hint)
+	}
+	return s.Dialog.Width(w).Render(body)
+}
+
+// confirmDialog asks yes or no and names what is at stake.
+type confirmDialog struct {
+	title string
+	body  []string
+	onYes tea.Cmd
+}
+
+func (d *confirmDialog) Update(msg tea.Msg) (dialog, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch k.String() {
+		case "y", "Y", "enter":
+			return nil, d.onYes
+		case "n", "N", "esc", "q":
+			return nil, nil
+		}
+	}
+	return d, nil
+}
+
+func (d *confirmDialog) View(s *Styles, width, height int) string {
+	w := min(max(width-8, 20), 72)
+	lines := d.body
+	if room := height - 6; len(lines) > room && room > 1 {
+		lines = append(lines[:room-1:room-1], "…")
+	}
+	body := s.TitleActive.Render(d.title) + "\n" + strings.Join(lines, "\n") + "\n\n" +
+		s.Dim.Render("y/enter: yes   n/esc: no")
+	return s.Dialog.Width(w).Render(body)
+}
+
+// viewerDialog shows a file's text in a scrollable viewport.
+type viewerDialog struct {
+	title string
+	vp    viewport.Model
+}
+
+func newViewer(title, content string, width, height int) *viewerDialog {
+	vp := viewport.New(viewport.WithWidth(max(width-4, 10)), viewport.WithHeight(max(height-4, 3)))
+	vp.SetContent(content)
+	return &viewerDialog{title: title, vp: vp}
+}
+
+func (d *viewerDialog) Update(msg tea.Msg) (dialog, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch k.String() {
+		case "esc", "q", "f3", "f10":
+			return nil, nil
+		case "g", "home":
+			d.vp.GotoTop()
+			return d, nil
+		case "G", "end":
+			d.vp.GotoBottom()
+			return d, nil
+		}
+	}
+	var cmd tea.Cmd
+	d.vp, cmd = d.vp.Update(msg)
+	return d, cmd
+}
+
+func (d *viewerDialog) View(s *Styles, width, height int) string {
+	d.vp.SetWidth(max(width-4, 10))
+	d.vp.SetHeight(max(height-4, 3))
+	head := s.TitleActive.Render(d.title) + s.Dim.Render("  (esc closes)")
+	return s.Dialog.Width(width).Render(head + "\n" + d.vp.View())
+}
+
+// helpDialog is the full key list.
+type helpDialog struct {
+	keys KeyMap
+	help help.Model
+}
+
+func (d *helpDialog) Update(msg tea.Msg) (dialog, tea.Cmd) {
+	if _, ok := msg.(tea.KeyPressMsg); ok {
+		return nil, nil // any key closes it
+	}
+	return d, nil
+}
+
+func (d *helpDialog) View(s *Styles, width, _ int) string {
+	d.help.ShowAll = true
+	d.help.SetWidth(max(width-6, 20))
+	body := s.TitleActive.Render("ferry keys") + "\n\n" + d.help.View(d.keys) + "\n\n" + s.Dim.Render("any key closes")
+	return s.Dialog.Render(lipgloss.NewStyle().MaxWidth(max(width-4, 20)).Render(body))
+}

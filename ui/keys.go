@@ -1,0 +1,71 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap holds every binding. Both the Midnight Commander keys and the
+// letter keys work; DefaultKeyMap builds it, and user rebinding from
+// config.toml replaces a binding's keys, never the code.
+type KeyMap struct {
+	Up, Down, PageUp, PageDown, Top, Bottom  key.Binding
+	Open, Parent, SwitchPane                 key.Binding
+	Select, Invert, SelectGlob, UnselectGlob key.Binding
+	Filter, Hidden, Sort, ReverseSort        key.Binding
+	View, Edit, Copy, Move, Rename, Mkdir    key.Binding
+	Chmod, Delete                            key.Binding
+	Refresh, GoTo, Log, Connect, Help, Quit  key.Binding
+}
+
+// DefaultKeyMap is the binding set users of mc and FileZilla expect.
+func DefaultKeyMap() KeyMap {
+	b := func(keys []string, help, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	return KeyMap{
+		Up:           b([]string{"up", "k"}, "↑/k", "up"),
+		Down:         b([]string{"down", "j"}, "↓/j", "down"),
+		PageUp:       b([]string{"pgup"}, "pgup", "page up"),
+		PageDown:     b([]string{"pgdown"}, "pgdn", "page down"),
+		Top:          b([]string{"home", "g"}, "home/g", "top"),
+		Bottom:       b([]string{"end", "G"}, "end/G", "bottom"),
+		Open:         b([]string{"enter", "l", "right"}, "enter/l", "open"),
+		Parent:       b([]string{"backspace", "h", "left"}, "bksp/h", "parent"),
+		SwitchPane:   b([]string{"tab"}, "tab", "other pane"),
+		Select:       b([]string{"space", "insert"}, "space/ins", "select"),
+		Invert:       b([]string{"*"}, "*", "invert selection"),
+		SelectGlob:   b([]string{"+"}, "+", "select by pattern"),
+		UnselectGlob: b([]string{"-"}, "-", "unselect by pattern"),
+		Filter:       b([]string{"/"}, "/", "filter"),
+		Hidden:       b([]string{"."}, ".", "dot-files"),
+		Sort:         b([]string{"s"}, "s", "sort"),
+		ReverseSort:  b([]string{"S"}, "S", "reverse sort"),
+		View:         b([]string{"f3", "v"}, "F3/v", "view"),
+		Edit:         b([]string{"f4", "e"}, "F4/e", "edit"),
+		Copy:         b([]string{"f5", "c"}, "F5/c", "copy"),
+		Move:         b([]string{"f6", "m"}, "F6/m", "move"),
+		Rename:       b([]string{"f2", "r"}, "F2/r", "rename"),
+		Mkdir:        b([]string{"f7", "n"}, "F7/n", "mkdir"),
+		Chmod:        b([]string{"a"}, "a", "permissions"),
+		Delete:       b([]string{"f8", "delete"}, "F8/del", "delete"),
+		Refresh:      b([]string{"ctrl+r"}, "^R", "refresh"),
+		GoTo:         b([]string{"ctrl+g"}, "^G", "go to path"),
+		Log:          b([]string{"ctrl+l"}, "^L", "log"),
+		Connect:      b([]string{"ctrl+o"}, "^O", "connect"),
+		Help:         b([]string{"?"}, "?", "help"),
+		Quit:         b([]string{"f10", "q", "ctrl+c"}, "F10/q", "quit"),
+	}
+}
+
+// ShortHelp is the key hint line.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.SwitchPane, k.Select, k.Copy, k.Move, k.Mkdir, k.Delete, k.Rename, k.View, k.Help, k.Quit}
+}
+
+// FullHelp is the "?" screen, in columns.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Parent, k.SwitchPane},
+		{k.Select, k.Invert, k.SelectGlob, k.UnselectGlob, k.Filter, k.Hidden, k.Sort, k.ReverseSort},
+		{k.View, k.Edit, k.Copy, k.Move, k.Rename, k.Mkdir, k.Chmod, k.Delete},
+		{k.Refresh, k.GoTo, k.Log, k.Connect, k.Help, k.Quit},
+	}
+}

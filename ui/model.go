@@ -1,0 +1,728 @@
+// Package ui is ferry's full-screen interface: the Bubble Tea root model
+// that composes the two panes, dialogs, the status line, the key hints
+// and the log panel, and routes messages between them. File-system and
+// network work runs in commands; results come back as messages, so a slow
+// server never freezes a keystroke.
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"ferry/panes"
+	"ferry/protocol/listing"
+)
+
+// ErrNeedPassword is what a ConnectFunc returns when it found no password;
+// the UI then asks for one and calls again.
+var ErrNeedPassword = errors.New("password needed")
+
+// ConnectFunc dials a server URL and returns it as a file system. password
+// is what the user typed after ErrNeedPassword, else "". The conversation
+// goes to log, password masked.
+type ConnectFunc func(ctx context.Context, url, password string, log io.Writer) (*panes.Remote, error)
+
+// Config is what the UI starts with.
+type Config struct {
+	LocalDir   string      // "" for the working directory
+	URL        string      // server to connect at start; "" asks for one
+	Connect    ConnectFunc // required
+	ShowHidden bool
+	Editor     string    // "" for $EDITOR, else vi
+	LogFile    io.Writer // --debug: a copy of the conversation
+	IsDark     bool
+}
+
+const (
+	localPane  = 0
+	remotePane = 1
+)
+
+// Model is the root model.
+type Model struct {
+	cfg    Config
+	keys   KeyMap
+	styles Styles
+	help   help.Model
+	spin   spinner.Model
+
+	width, height int
+	panes         [2]*paneView
+	active        int
+	dialog        dialog
+
+	remote    *panes.Remote
+	remoteURL string
+	running   int // transfers in the background
+
+	status      string
+	statusIsErr bool
+	lastReply   string
+
+	log     *logPanel
+	showLog bool
+}
+
+// New builds the root model.
+func New(cfg Config) *Model {
+	if cfg.Editor == "" {
+		cfg.Editor = os.Getenv("EDITOR")
+	}
+	if cfg.Editor == "" {
+		cfg.Editor = "vi"
+	}
+	m := &Model{
+		cfg:    cfg,
+		keys:   DefaultKeyMap(),
+		styles: NewStyles(DefaultPalette(cfg.IsDark)),
+		help:   help.New(),
+		spin:   spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		log:    newLogPanel(cfg.LogFile),
+		width:  80, height: 24,
+	}
+	for i := range m.panes {
+		m.panes[i] = newPaneView(cfg.ShowHidden)
+	}
+	m.panes[localPane].fs = panes.Local{}
+	if cfg.URL != "" {
+		m.active = remotePane
+	}
+	m.layout()
+	return m
+}
+
+// Init lists the local directory and connects or asks where to.
+func (m *Model) Init() tea.Cmd {
+	dir := m.cfg.LocalDir
+	if dir == "" {
+		dir, _ = os.Getwd()
+	}
+	cmds := []tea.Cmd{m.load(localPane, dir, ""), m.log.listen(), m.spin.Tick}
+	if m.cfg.URL != "" {
+		cmds = append(cmds, m.connect(m.cfg.URL, ""))
+	} else {
+		m.dialog = m.quickConnect()
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) quickConnect() dialog {
+	return newPrompt("Connect to", "ftp://user@host/path   ftpes:// explicit TLS   ftps:// implicit TLS   (esc: stay local)",
+		m.remoteURL, false, func(url string) tea.Cmd {
+			if strings.TrimSpace(url) == "" {
+				return nil
+			}
+			return m.connect(strings.TrimSpace(url), "")
+		})
+}
+
+func (m *Model) connect(url, password string) tea.Cmd {
+	m.setStatus("connecting to "+redactURL(url)+"…", false)
+	m.panes[remotePane].loading = true
+	w := m.log.writer()
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		r, err := m.cfg.Connect(ctx, url, password, w)
+		return connectedMsg{url: url, remote: r, err: err}
+	}
+}
+
+// load starts listing dir in a pane.
+func (m *Model) load(pane int, dir, focus string) tea.Cmd {
+	v := m.panes[pane]
+	if v.fs == nil {
+		return nil
+	}
+	v.gen++
+	v.loading = true
+	return listCmd(v.fs, pane, v.gen, dir, focus)
+}
+
+// refresh reloads a pane, keeping the cursor on its entry.
+func (m *Model) refresh(pane int) tea.Cmd {
+	v := m.panes[pane]
+	focus := ""
+	if e := v.model.Current(); e != nil {
+		focus = e.RawName
+	}
+	return m.load(pane, v.model.Dir(), focus)
+}
+
+// Update routes a message: global messages first, keys to the open dialog
+// or else to the key handler, results to the pane they belong to.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.layout()
+		return m, nil
+	case spinner.TickMsg:
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
+	case logMsg:
+		m.log.append(msg)
+		for i := len(msg) - 1; i >= 0; i-- {
+			if strings.HasPrefix(msg[i], "< ") && len(msg[i]) > 5 {
+				m.lastReply = msg[i][2:]
+				break
+			}
+		}
+		return m, m.log.listen()
+	case listedMsg:
+		return m, m.listed(msg)
+	case connectedMsg:
+		return m, m.connected(msg)
+	case opDoneMsg:
+		return m, m.opDone(msg)
+	case startTransferMsg:
+		m.running++
+		m.setStatus("transferring…", false)
+		return m, msg.cmd
+	case viewLoadedMsg:
+		if msg.err != nil {
+			m.setStatus("view "+msg.title+": "+msg.err.Error(), true)
+			return m, nil
+		}
+		m.dialog = newViewer(msg.title, msg.text, m.width, m.height)
+		return m, nil
+	case editReadyMsg:
+		if msg.err != nil {
+			m.setStatus("edit: "+msg.err.Error(), true)
+			return m, nil
+		}
+		return m, editCmd(m.panes[msg.pane].fs, msg, m.cfg.Editor, []int{msg.pane})
+	case tea.KeyPressMsg:
+		if m.dialog != nil {
+			var cmd tea.Cmd
+			m.dialog, cmd = m.dialog.Update(msg)
+			return m, cmd
+		}
+		return m.handleKey(msg)
+	}
+	if m.dialog != nil {
+		var cmd tea.Cmd
+		m.dialog, cmd = m.dialog.Update(msg)
+		return m, cmd
+	}
+	return m, nil
+}
+
+func (m *Model) listed(msg listedMsg) tea.Cmd {
+	v := m.panes[msg.pane]
+	if msg.gen != v.gen {
+		return nil // an older listing that a newer request replaced
+	}
+	v.loading = false
+	if msg.err != nil {
+		v.err = msg.err
+		if v.model.Dir() == "" {
+			v.model.SetListing(msg.dir, nil, "")
+		}
+		m.setStatus(msg.err.Error(), true)
+		return nil
+	}
+	v.err = nil
+	v.model.SetListing(msg.dir, msg.entries, msg.focus)
+	return nil
+}
+
+func (m *Model) connected(msg connectedMsg) tea.Cmd {
+	v := m.panes[remotePane]
+	v.loading = false
+	if errors.Is(msg.err, ErrNeedPassword) {
+		m.dialog = newPrompt("Password for "+redactURL(msg.url), "not stored anywhere", "", true, func(pw string) tea.Cmd {
+			return m.connect(msg.url, pw)
+		})
+		return nil
+	}
+	if msg.err != nil {
+		m.setStatus("connect: "+msg.err.Error(), true)
+		return nil
+	}
+	if m.remote != nil {
+		old := m.remote
+		go old.Close()
+	}
+	m.remote, m.remoteURL = msg.remote, msg.url
+	v.fs = msg.remote
+	v.model = panes.New(v.model.ShowHidden())
+	v.model.SetHeight(v.rows())
+	m.active = remotePane
+	m.setStatus("connected to "+redactURL(msg.url), false)
+	home, _ := msg.remote.Home(context.Background())
+	return m.load(remotePane, home, "")
+}
+
+func (m *Model) opDone(msg opDoneMsg) tea.Cmd {
+	if msg.running {
+		m.running--
+	}
+	if msg.err != nil {
+		m.setStatus(msg.what+": "+msg.err.Error(), true)
+	} else {
+		m.setStatus(msg.what, false)
+	}
+	var cmds []tea.Cmd
+	for _, p := range msg.refresh {
+		cmds = append(cmds, m.refresh(p))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) setStatus(s string, isErr bool) {
+	m.status, m.statusIsErr = s, isErr
+}
+
+// handleKey acts on a key when no dialog is open.
+func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	v := m.panes[m.active]
+	if v.filtering {
+		return m, m.filterKey(v, msg)
+	}
+	k := m.keys
+	p := v.model
+	switch {
+	case key.Matches(msg, k.Quit):
+		if m.running > 0 {
+			m.dialog = &confirmDialog{title: "Quit?", body: []string{fmt.Sprintf("%d transfer(s) still running will be interrupted.", m.running)}, onYes: m.quit()}
+			return m, nil
+		}
+		return m, m.quit()
+	case key.Matches(msg, k.SwitchPane):
+		m.active = 1 - m.active
+	case key.Matches(msg, k.Up):
+		p.Move(-1)
+	case key.Matches(msg, k.Down):
+		p.Move(1)
+	case key.Matches(msg, k.PageUp):
+		p.PageUp()
+	case key.Matches(msg, k.PageDown):
+		p.PageDown()
+	case key.Matches(msg, k.Top):
+		p.Top()
+	case key.Matches(msg, k.Bottom):
+		p.Bottom()
+	case key.Matches(msg, k.Open):
+		return m, m.open(v)
+	case key.Matches(msg, k.Parent):
+		return m, m.parent(v)
+	case key.Matches(msg, k.Select):
+		p.ToggleSelect()
+	case key.Matches(msg, k.Invert):
+		p.InvertSelection()
+	case key.Matches(msg, k.SelectGlob), key.Matches(msg, k.UnselectGlob):
+		on := key.Matches(msg, k.SelectGlob)
+		title := "Select files matching"
+		if !on {
+			title = "Unselect files matching"
+		}
+		m.dialog = newPrompt(title, "a shell pattern such as *.txt", "*", false, func(pat string) tea.Cmd {
+			if n, err := p.SelectGlob(pat, on); err != nil {
+				m.setStatus("bad pattern: "+err.Error(), true)
+			} else {
+				m.setStatus(fmt.Sprintf("%d matched %q", n, pat), false)
+			}
+			return nil
+		})
+	case key.Matches(msg, k.Filter):
+		v.filtering = true
+		v.filter.SetValue(p.Filter())
+		return m, v.filter.Focus()
+	case key.Matches(msg, k.Hidden):
+		p.ToggleHidden()
+	case key.Matches(msg, k.Sort):
+		p.CycleSort()
+	case key.Matches(msg, k.ReverseSort):
+		p.ReverseSort()
+	case key.Matches(msg, k.Refresh):
+		return m, m.refresh(m.active)
+	case key.Matches(msg, k.GoTo):
+		if v.fs != nil {
+			m.dialog = newPrompt("Go to directory", "", p.Dir(), false, func(dir string) tea.Cmd {
+				return m.load(m.active, m.absolute(v, dir), "")
+			})
+		}
+	case key.Matches(msg, k.Log):
+		m.showLog = !m.showLog
+		m.layout()
+	case key.Matches(msg, k.Connect):
+		m.dialog = m.quickConnect()
+	case key.Matches(msg, k.Help):
+		m.dialog = &helpDialog{keys: m.keys, help: m.help}
+	case key.Matches(msg, k.View):
+		return m, m.view(v)
+	case key.Matches(msg, k.Edit):
+		if e := p.Current(); e != nil && e.Kind == listing.File && v.fs != nil {
+			return m, fetchForEdit(v.fs, m.active, v.fs.Join(p.Dir(), e.RawName), e.RawName)
+		}
+	case key.Matches(msg, k.Copy):
+		return m, m.transfer(false)
+	case key.Matches(msg, k.Move):
+		return m, m.transfer(true)
+	case key.Matches(msg, k.Rename):
+		m.rename(v)
+	case key.Matches(msg, k.Mkdir):
+		if v.fs != nil {
+			m.dialog = newPrompt("Make directory in "+p.Dir(), "", "", false, func(name string) tea.Cmd {
+				if !validName(name) {
+					m.setStatus(fmt.Sprintf("%q is not a valid name", name), true)
+					return nil
+				}
+				path := v.fs.Join(p.Dir(), name)
+				pane := m.active
+				return tea.Sequence(opCmd("created "+name, nil, func(ctx context.Context) error { return v.fs.Mkdir(ctx, path) }),
+					m.load(pane, p.Dir(), name))
+			})
+		}
+	case key.Matches(msg, k.Chmod):
+		m.chmod(v)
+	case key.Matches(msg, k.Delete):
+		m.delete(v)
+	case msg.String() == "shift+up" || msg.String() == "shift+pgup":
+		m.log.scroll(-3)
+	case msg.String() == "shift+down" || msg.String() == "shift+pgdown":
+		m.log.scroll(3)
+	}
+	return m, nil
+}
+
+func (m *Model) quit() tea.Cmd {
+	return func() tea.Msg {
+		if m.remote != nil {
+			m.remote.Close()
+		}
+		return tea.Quit()
+	}
+}
+
+// filterKey edits the filter as the user types: Enter keeps it, Esc
+// clears it.
+func (m *Model) filterKey(v *paneView, msg tea.KeyPressMsg) tea.Cmd {
+	switch msg.String() {
+	case "enter":
+		v.filtering = false
+		v.filter.Blur()
+		return nil
+	case "esc":
+		v.filtering = false
+		v.filter.Blur()
+		v.model.SetFilter("")
+		return nil
+	}
+	var cmd tea.Cmd
+	v.filter, cmd = v.filter.Update(msg)
+	v.model.SetFilter(v.filter.Value())
+	return cmd
+}
+
+// absolute resolves a typed path against the pane's directory.
+func (m *Model) absolute(v *paneView, p string) string {
+	if _, ok := v.fs.(panes.Local); ok {
+		if strings.HasPrefix(p, "~") {
+			if home, err := os.UserHomeDir(); err == nil {
+				p = home + p[1:]
+			}
+		}
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(v.model.Dir(), p)
+		}
+		return filepath.Clean(p)
+	}
+	if !strings.HasPrefix(p, "/") {
+		p = v.fs.Join(v.model.Dir(), p)
+	}
+	return v.fs.Join("/", p)
+}
+
+func (m *Model) open(v *paneView) tea.Cmd {
+	e := v.model.Current()
+	if e == nil || v.fs == nil {
+		return nil
+	}
+	switch e.Kind {
+	case listing.Dir, listing.Symlink:
+		if e.Unsafe() {
+			m.setStatus(fmt.Sprintf("%q is not a safe name to enter", e.Name), true)
+			return nil
+		}
+		return m.load(m.active, v.fs.Join(v.model.Dir(), e.RawName), "")
+	case listing.File:
+		return m.view(v)
+	}
+	return nil
+}
+
+func (m *Model) parent(v *paneView) tea.Cmd {
+	if v.fs == nil {
+		return nil
+	}
+	dir := v.model.Dir()
+	up := v.fs.Parent(dir)
+	if up == dir {
+		return nil
+	}
+	return m.load(m.active, up, baseName(dir))
+}
+
+func baseName(p string) string {
+	p = strings.TrimRight(p, "/")
+	if i := strings.LastIndexAny(p, "/"+string(filepath.Separator)); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}
+
+func (m *Model) view(v *paneView) tea.Cmd {
+	e := v.model.Current()
+	if e == nil || v.fs == nil || e.Kind != listing.File {
+		return nil
+	}
+	return viewCmd(v.fs, v.fs.Join(v.model.Dir(), e.RawName), e.Name)
+}
+
+// transfer copies or moves the selection to the other pane's directory;
+// a move within one pane is a rename, offered by the rename key.
+func (m *Model) transfer(move bool) tea.Cmd {
+	src, dst := m.panes[m.active], m.panes[1-m.active]
+	if src.fs == nil || dst.fs == nil {
+		m.setStatus("connect to a server first (ctrl+o)", true)
+		return nil
+	}
+	entries := src.model.Selection()
+	if len(entries) == 0 {
+		return nil
+	}
+	for _, e := range entries {
+		if e.Unsafe() {
+			m.setStatus(fmt.Sprintf("%q has an unsafe name and is not transferred", e.Name), true)
+			return nil
+		}
+	}
+	verb := "Copy"
+	if move {
+		verb = "Move"
+	}
+	srcDir, dstDir := src.model.Dir(), dst.model.Dir()
+	body := []string{fmt.Sprintf("%d item(s) to %s:", len(entries), dst.title())}
+	for _, e := range entries {
+		body = append(body, "  "+e.Name)
+	}
+	refresh := []int{1 - m.active}
+	if move {
+		refresh = append(refresh, m.active)
+	}
+	m.dialog = &confirmDialog{title: verb + "?", body: body, onYes: func() tea.Msg {
+		return startTransferMsg{cmd: transferCmd(move, src.fs, srcDir, entries, dst.fs, dstDir, refresh)}
+	}}
+	src.model.ClearSelection()
+	return nil
+}
+
+// startTransferMsg asks the root to count and run a transfer.
+type startTransferMsg struct{ cmd tea.Cmd }
+
+func (m *Model) rename(v *paneView) {
+	e := v.model.Current()
+	if e == nil || v.fs == nil {
+		return
+	}
+	old := *e
+	dir := v.model.Dir()
+	pane := m.active
+	m.dialog = newPrompt("Rename "+old.Name, "", old.Name, false, func(name string) tea.Cmd {
+		if name == old.Name || name == "" {
+			return nil
+		}
+		if !validName(name) {
+			m.setStatus(fmt.Sprintf("%q is not a valid name", name), true)
+			return nil
+		}
+		from, to := v.fs.Join(dir, old.RawName), v.fs.Join(dir, name)
+		return tea.Sequence(
+			opCmd("renamed "+old.Name+" to "+name, nil, func(ctx context.Context) error { return v.fs.Rename(ctx, from, to) }),
+			m.load(pane, dir, name))
+	})
+}
+
+func (m *Model) chmod(v *paneView) {
+	entries := v.model.Selection()
+	if len(entries) == 0 || v.fs == nil {
+		return
+	}
+	current := "644"
+	if e := entries[0]; e.HasMode {
+		current = fmt.Sprintf("%03o", e.Mode.Perm())
+	}
+	dir := v.model.Dir()
+	pane := m.active
+	m.dialog = newPrompt(fmt.Sprintf("Permissions of %d item(s)", len(entries)), "octal (644) or letters (rw-r--r--); add -R for directories' contents", current, false, func(s string) tea.Cmd {
+		mode, recursive, err := parseMode(s)
+		if err != nil {
+			m.setStatus(err.Error(), true)
+			return nil
+		}
+		return opCmd(fmt.Sprintf("permissions set to %03o", mode), []int{pane}, func(ctx context.Context) error {
+			for _, e := range entries {
+				if err := panes.Chmod(ctx, v.fs, v.fs.Join(dir, e.RawName), e, mode, recursive); err != nil {
+					return fmt.Errorf("%s: %w", e.Name, err)
+				}
+			}
+			return nil
+		})
+	})
+}
+
+func (m *Model) delete(v *paneView) {
+	entries := v.model.Selection()
+	if len(entries) == 0 || v.fs == nil {
+		return
+	}
+	dir := v.model.Dir()
+	pane := m.active
+	body := []string{"This deletes, from " + v.title() + ":"}
+	for _, e := range entries {
+		line := "  " + e.Name
+		if e.Kind == listing.Dir {
+			line += "/  (and everything in it)"
+		}
+		body = append(body, line)
+	}
+	m.dialog = &confirmDialog{title: fmt.Sprintf("Delete %d item(s)?", len(entries)), body: body, onYes: opCmd(fmt.Sprintf("deleted %d item(s)", len(entries)), []int{pane}, func(ctx context.Context) error {
+		for i, e := range entries {
+			if err := panes.RemoveAll(ctx, v.fs, v.fs.Join(dir, e.RawName), e); err != nil {
+				return fmt.Errorf("deleted %d of %d; %w", i, len(entries), err)
+			}
+		}
+		return nil
+	})}
+	v.model.ClearSelection()
+}
+
+// validName accepts a single path element.
+func validName(name string) bool {
+	return name != "" && name != "." && name != ".." && !strings.ContainsAny(name, "/\\\x00\r\n")
+}
+
+// redactURL hides a password written into a URL.
+func redactURL(u string) string {
+	scheme, rest, ok := strings.Cut(u, "://")
+	if !ok {
+		return u
+	}
+	at := strings.LastIndexByte(rest, '@')
+	if at < 0 {
+		return u
+	}
+	if user, _, hasPass := strings.Cut(rest[:at], ":"); hasPass {
+		return scheme + "://" + user + ":****" + rest[at:]
+	}
+	return u
+}
+
+// layout sizes the children for the window.
+func (m *Model) layout() {
+	h := m.height - 2 // status and key hints
+	if m.showLog {
+		logH := min(10, max(h/3, 3))
+		m.log.setSize(m.width, logH)
+		h -= logH
+	}
+	h = max(h, 4)
+	if m.wide() {
+		left := m.width / 2
+		m.panes[0].SetSize(left, h)
+		m.panes[1].SetSize(m.width-left, h)
+	} else {
+		m.panes[0].SetSize(m.width, h)
+		m.panes[1].SetSize(m.width, h)
+	}
+	m.help.SetWidth(m.width)
+}
+
+// wide reports whether both panes fit side by side.
+func (m *Model) wide() bool { return m.width >= 80 }
+
+// View draws the screen.
+func (m *Model) View() tea.View {
+	var body string
+	spin := m.spin.View()
+	if m.wide() {
+		body = lipgloss.JoinHorizontal(lipgloss.Top,
+			m.panes[0].View(&m.styles, m.active == 0, spin, ""),
+			m.panes[1].View(&m.styles, m.active == 1, spin, ""))
+	} else {
+		tag := [2]string{"[local ⇄]", "[remote ⇄]"}[m.active]
+		body = m.panes[m.active].View(&m.styles, true, spin, tag)
+	}
+	parts := []string{body}
+	if m.showLog {
+		parts = append(parts, m.log.View(&m.styles))
+	}
+	parts = append(parts, m.statusLine(), ansi.Truncate(m.help.View(m.keys), m.width, "…"))
+	screen := lipgloss.JoinVertical(lipgloss.Left, parts...)
+	if m.dialog != nil {
+		d := m.dialog.View(&m.styles, m.width, m.height)
+		x := max((m.width-lipgloss.Width(d))/2, 0)
+		y := max((m.height-lipgloss.Height(d))/2, 0)
+		screen = lipgloss.NewCompositor(lipgloss.NewLayer(screen), lipgloss.NewLayer(d).X(x).Y(y).Z(1)).Render()
+	}
+	v := tea.NewView(screen)
+	v.AltScreen = true
+	v.WindowTitle = "ferry"
+	return v
+}
+
+// statusLine shows the connection's state, the last server reply and the
+// latest message.
+func (m *Model) statusLine() string {
+	s := &m.styles
+	var conn string
+	switch st := m.remoteState(); {
+	case m.remote == nil:
+		conn = s.Dim.Render("not connected")
+	case st.Reconnecting:
+		conn = s.Warning.Render("reconnecting…")
+	case !st.Connected:
+		conn = s.Warning.Render("disconnected")
+	case st.TLSVersion == "":
+		conn = s.Insecure.Render("⚠ plain text: not encrypted")
+	case !st.Verified:
+		conn = s.Warning.Render("🔒 " + st.TLSVersion + " unverified")
+	default:
+		conn = s.Secure.Render("🔒 " + st.TLSVersion)
+	}
+	msg := m.status
+	if m.statusIsErr {
+		msg = s.Error.Render(msg)
+	}
+	reply := ""
+	if m.lastReply != "" {
+		reply = s.Dim.Render(m.lastReply)
+	}
+	line := conn + "  " + msg
+	if reply != "" && ansi.StringWidth(line)+2+ansi.StringWidth(reply) <= m.width {
+		line += strings.Repeat(" ", m.width-ansi.StringWidth(line)-ansi.StringWidth(reply)) + reply
+	}
+	return ansi.Truncate(line, m.width, "…")
+}
+
+func (m *Model) remoteState() panes.RemoteState {
+	if m.remote == nil {
+		return panes.RemoteState{}
+	}
+	return m.remote.State()
+}

@@ -1,0 +1,279 @@
+package ui
+
+import (
+	"fmt"
+	"io/fs"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/textinput"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"ferry/panes"
+	"ferry/protocol/listing"
+)
+
+// paneView is one pane on screen: the pane model, the file system under
+// it, and what is happening to it (loading, failed, filtering).
+type paneView struct {
+	fs      panes.FS // nil for a remote pane that is not connected
+	model   *panes.Pane
+	loading bool
+	err     error
+	gen     int // listing generation; older results are ignored
+
+	filtering bool
+	filter    textinput.Model
+
+	width, height int // outer size, border included
+}
+
+func newPaneView(showHidden bool) *paneView {
+	ti := textinput.New()
+	ti.Prompt = "/"
+	return &paneView{model: panes.New(showHidden), filter: ti}
+}
+
+// SetSize sets the outer size and tells the model how many rows it has.
+func (v *paneView) SetSize(w, h int) {
+	v.width, v.height = w, h
+	v.model.SetHeight(v.rows())
+	v.filter.SetWidth(max(w-6, 1))
+}
+
+// rows is the number of entry rows: the box minus border, title, footer.
+func (v *paneView) rows() int { return max(v.height-4, 1) }
+
+// title is the pane's location.
+func (v *paneView) title() string {
+	if v.fs == nil {
+		return "not connected"
+	}
+	if t := v.fs.Title(); t != "" {
+		return t + v.model.Dir()
+	}
+	return v.model.Dir()
+}
+
+// View draws the pane. tag, when set, names the pane in a narrow layout.
+func (v *paneView) View(s *Styles, active bool, spin string, tag string) string {
+	inner := max(v.width-2, 1)
+	var b strings.Builder
+
+	title := v.title()
+	if tag != "" {
+		title = tag + " " + title
+	}
+	if v.loading {
+		title = spin + " " + title
+	}
+	titleStyle := s.Title
+	if active {
+		titleStyle = s.TitleActive
+	}
+	if w := ansi.StringWidth(title); w > inner {
+		title = ansi.TruncateLeft(title, w-inner+1, "…") // keep the end of a long path
+	}
+	b.WriteString(titleStyle.Render(padRight(title, inner)))
+	b.WriteByte('\n')
+
+	rows := v.rows()
+	switch {
+	case v.fs == nil:
+		b.WriteString(s.Dim.Render(padRight("  press ctrl+o to connect to a server", inner)))
+		rows--
+	case v.err != nil && v.model.Len() == 0:
+		for _, l := range wrap(v.err.Error(), inner) {
+			if rows == 0 {
+				break
+			}
+			b.WriteString(s.Error.Render(padRight(l, inner)) + "\n")
+			rows--
+		}
+	default:
+		first, entries := v.model.Rows()
+		for i, e := range entries {
+			b.WriteString(v.row(s, e, first+i == v.model.Cursor(), active, inner))
+			b.WriteByte('\n')
+			rows--
+		}
+	}
+	for ; rows > 0; rows-- {
+		b.WriteString(strings.Repeat(" ", inner) + "\n")
+	}
+	b.WriteString(v.footer(s, inner))
+
+	box := s.PaneInactive
+	if active {
+		box = s.PaneActive
+	}
+	return box.Width(v.width).Height(v.height).Render(b.String())
+}
+
+// row draws one entry: selection mark, name, size, time and, when there
+// is room, permissions.
+func (v *paneView) row(s *Styles, e *listing.Entry, cursor, active bool, width int) string {
+	selected := v.model.IsSelected(e)
+	mark := " "
+	if selected {
+		mark = "*"
+	}
+	showTime, showPerm := width >= 38, width >= 60
+	nameW := width - 1 - 8
+	if showTime {
+		nameW -= 13
+	}
+	if showPerm {
+		nameW -= 11
+	}
+	name := e.Name
+	switch e.Kind {
+	case listing.Dir:
+		name += "/"
+	case listing.Symlink:
+		if e.Target != "" {
+			name += " -> " + listing.DisplayName(e.Target)
+		} else {
+			name += "@"
+		}
+	}
+	if e.Unsafe() {
+		name = "! " + name
+	}
+	var b strings.Builder
+	b.WriteString(mark)
+	b.WriteString(padRight(ansi.Truncate(name, max(nameW, 1), "…"), max(nameW, 1)))
+	b.WriteString(" ")
+	b.WriteString(padLeft(humanSize(e), 7))
+	if showTime {
+		b.WriteString(" ")
+		b.WriteString(padLeft(shortTime(e), 12))
+	}
+	if showPerm {
+		b.WriteString(" ")
+		b.WriteString(permString(e))
+	}
+	line := padRight(b.String(), width)
+	switch {
+	case cursor && active:
+		return s.Cursor.Render(line)
+	case cursor:
+		return s.CursorInactive.Render(line)
+	case selected:
+		return s.Selected.Render(line)
+	case e.Unsafe():
+		return s.Warning.Render(line)
+	case e.Kind == listing.Dir:
+		return s.Directory.Render(line)
+	case e.Kind == listing.Symlink:
+		return s.Symlink.Render(line)
+	case e.Kind == listing.Other:
+		return s.Other.Render(line)
+	case e.HasMode && e.Mode&0o111 != 0:
+		return s.Exec.Render(line)
+	}
+	return s.File.Render(line)
+}
+
+func (v *paneView) footer(s *Styles, width int) string {
+	if v.filtering {
+		return padRight(v.filter.View(), width)
+	}
+	var parts []string
+	if n, size := v.model.SelectedStats(); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d selected, %s", n, formatBytes(size)))
+	} else if v.model.Total() > 0 {
+		parts = append(parts, fmt.Sprintf("%d/%d", v.model.Cursor()+1, v.model.Len()))
+	}
+	if f := v.model.Filter(); f != "" {
+		parts = append(parts, "filter:"+f)
+	}
+	key, rev := v.model.Sort()
+	arrow := "↑"
+	if rev {
+		arrow = "↓"
+	}
+	parts = append(parts, "sort:"+key.String()+arrow)
+	if v.model.ShowHidden() {
+		parts = append(parts, "dot-files")
+	}
+	if v.err != nil && v.model.Len() > 0 {
+		return s.Error.Render(padRight(ansi.Truncate(v.err.Error(), width, "…"), width))
+	}
+	return s.Dim.Render(padRight(ansi.Truncate(strings.Join(parts, "  "), width, "…"), width))
+}
+
+func humanSize(e *listing.Entry) string {
+	switch {
+	case e.Kind == listing.Dir:
+		return "<DIR>"
+	case e.Size < 0:
+		return ""
+	}
+	return formatBytes(e.Size)
+}
+
+// formatBytes writes a size in at most 6 characters: 999, 1.2K, 34M.
+func formatBytes(n int64) string {
+	if n < 1000 {
+		return fmt.Sprintf("%d", n)
+	}
+	f := float64(n)
+	for _, unit := range []string{"K", "M", "G", "T", "P"} {
+		f /= 1024
+		if f < 9.95 {
+			return fmt.Sprintf("%.1f%s", f, unit)
+		}
+		if f < 999.5 {
+			return fmt.Sprintf("%.0f%s", f, unit)
+		}
+	}
+	return fmt.Sprintf("%.0fE", f/1024)
+}
+
+// shortTime shows recent times with the clock and older ones with the
+// year, as ls does; a date without a clock shows the year.
+func shortTime(e *listing.Entry) string {
+	if e.Precision == listing.TimeUnknown || e.ModTime.IsZero() {
+		return ""
+	}
+	t := e.ModTime.Local()
+	if e.Precision >= listing.TimeMinute && time.Since(t) < 180*24*time.Hour && time.Since(t) > -24*time.Hour {
+		return t.Format("Jan _2 15:04")
+	}
+	return t.Format("Jan _2  2006")
+}
+
+func permString(e *listing.Entry) string {
+	if !e.HasMode {
+		return padRight(e.Perm, 10)
+	}
+	kind := "-"
+	switch e.Kind {
+	case listing.Dir:
+		kind = "d"
+	case listing.Symlink:
+		kind = "l"
+	}
+	return kind + (e.Mode & fs.ModePerm).String()[1:]
+}
+
+func padRight(s string, w int) string {
+	if n := ansi.StringWidth(s); n < w {
+		return s + strings.Repeat(" ", w-n)
+	}
+	return s
+}
+
+func padLeft(s string, w int) string {
+	if n := ansi.StringWidth(s); n < w {
+		return strings.Repeat(" ", w-n) + s
+	}
+	return s
+}
+
+// wrap breaks text into lines of at most width cells.
+func wrap(text string, width int) []string {
+	return strings.Split(lipgloss.NewStyle().Width(width).Render(text), "\n")
+}
