@@ -24,9 +24,19 @@ type promptDialog struct {
 	onSubmit    func(string) tea.Cmd
 }
 
-func newPrompt(title, hint, value string, secret bool, onSubmit func(string) tea.Cmd) *promptDialog {
+// newTextInput is a text input with a steady cursor: a blinking one
+// redraws the screen twice a second for nothing.
+func newTextInput(prompt string) textinput.Model {
 	ti := textinput.New()
-	ti.Prompt = "> "
+	ti.Prompt = prompt
+	st := ti.Styles()
+	st.Cursor.Blink = false
+	ti.SetStyles(st)
+	return ti
+}
+
+func newPrompt(title, hint, value string, secret bool, onSubmit func(string) tea.Cmd) *promptDialog {
+	ti := newTextInput("> ")
 	ti.SetValue(value)
 	ti.CursorEnd()
 	if secret {

@@ -32,7 +32,7 @@ type listedMsg struct {
 // connectedMsg reports the outcome of connecting the remote pane.
 type connectedMsg struct {
 	url    string
-	remote *panes.Remote
+	remote RemoteFS
 	err    error
 }
 

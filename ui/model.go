@@ -32,10 +32,19 @@ var ErrNeedPassword = errors.New("password needed")
 // ConnectFunc dials a server URL and returns it as a file system. password
 // is what the user typed after ErrNeedPassword, else "". The conversation
 // goes to log, password masked.
-type ConnectFunc func(ctx context.Context, url, password string, log io.Writer) (*panes.Remote, error)
+type ConnectFunc func(ctx context.Context, url, password string, log io.Writer) (RemoteFS, error)
+
+// RemoteFS is a server's file system as the UI uses it: a pane's file
+// system that also reports its connection state. *panes.Remote is one.
+type RemoteFS interface {
+	panes.FS
+	State() panes.RemoteState
+	Close()
+}
 
 // Config is what the UI starts with.
 type Config struct {
+	Local      panes.FS    // nil for the machine's own file system
 	LocalDir   string      // "" for the working directory
 	URL        string      // server to connect at start; "" asks for one
 	Connect    ConnectFunc // required
@@ -63,9 +72,11 @@ type Model struct {
 	active        int
 	dialog        dialog
 
-	remote    *panes.Remote
+	remote    RemoteFS
 	remoteURL string
 	running   int // transfers in the background
+
+	spinning    bool // a spinner tick is pending
 
 	status      string
 	statusIsErr bool
@@ -95,7 +106,10 @@ func New(cfg Config) *Model {
 	for i := range m.panes {
 		m.panes[i] = newPaneView(cfg.ShowHidden)
 	}
-	m.panes[localPane].fs = panes.Local{}
+	m.panes[localPane].fs = cfg.Local
+	if cfg.Local == nil {
+		m.panes[localPane].fs = panes.Local{}
+	}
 	if cfg.URL != "" {
 		m.active = remotePane
 	}
@@ -107,9 +121,9 @@ func New(cfg Config) *Model {
 func (m *Model) Init() tea.Cmd {
 	dir := m.cfg.LocalDir
 	if dir == "" {
-		dir, _ = os.Getwd()
+		dir, _ = m.panes[localPane].fs.Home(context.Background())
 	}
-	cmds := []tea.Cmd{m.load(localPane, dir, ""), m.log.listen(), m.spin.Tick}
+	cmds := []tea.Cmd{m.load(localPane, dir, ""), m.log.listen()}
 	if m.cfg.URL != "" {
 		cmds = append(cmds, m.connect(m.cfg.URL, ""))
 	} else {
@@ -132,12 +146,27 @@ func (m *Model) connect(url, password string) tea.Cmd {
 	m.setStatus("connecting to "+redactURL(url)+"…", false)
 	m.panes[remotePane].loading = true
 	w := m.log.writer()
-	return func() tea.Msg {
+	connect := m.cfg.Connect
+	return tea.Batch(m.startSpinner(), func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 		defer cancel()
-		r, err := m.cfg.Connect(ctx, url, password, w)
+		r, err := connect(ctx, url, password, w)
 		return connectedMsg{url: url, remote: r, err: err}
+	})
+}
+
+// startSpinner starts the spinner unless it runs already. It runs only
+// while something is loading, so an idle screen is never redrawn.
+func (m *Model) startSpinner() tea.Cmd {
+	if m.spinning {
+		return nil
 	}
+	m.spinning = true
+	return m.spin.Tick
+}
+
+func (m *Model) busy() bool {
+	return m.panes[0].loading || m.panes[1].loading || m.running > 0
 }
 
 // load starts listing dir in a pane.
@@ -148,7 +177,7 @@ func (m *Model) load(pane int, dir, focus string) tea.Cmd {
 	}
 	v.gen++
 	v.loading = true
-	return listCmd(v.fs, pane, v.gen, dir, focus)
+	return tea.Batch(m.startSpinner(), listCmd(v.fs, pane, v.gen, dir, focus))
 }
 
 // refresh reloads a pane, keeping the cursor on its entry.
@@ -170,6 +199,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.layout()
 		return m, nil
 	case spinner.TickMsg:
+		if !m.busy() {
+			m.spinning = false
+			return m, nil
+		}
 		var cmd tea.Cmd
 		m.spin, cmd = m.spin.Update(msg)
 		return m, cmd
@@ -191,7 +224,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case startTransferMsg:
 		m.running++
 		m.setStatus("transferring…", false)
-		return m, msg.cmd
+		return m, tea.Batch(msg.cmd, m.startSpinner())
 	case viewLoadedMsg:
 		if msg.err != nil {
 			m.setStatus("view "+msg.title+": "+msg.err.Error(), true)
@@ -401,9 +434,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) quit() tea.Cmd {
+	remote := m.remote
 	return func() tea.Msg {
-		if m.remote != nil {
-			m.remote.Close()
+		if remote != nil {
+			remote.Close()
 		}
 		return tea.Quit()
 	}

@@ -30,9 +30,7 @@ type paneView struct {
 }
 
 func newPaneView(showHidden bool) *paneView {
-	ti := textinput.New()
-	ti.Prompt = "/"
-	return &paneView{model: panes.New(showHidden), filter: ti}
+	return &paneView{model: panes.New(showHidden), filter: newTextInput("/")}
 }
 
 // SetSize sets the outer size and tells the model how many rows it has.
