@@ -76,7 +76,7 @@ type Model struct {
 	remoteURL string
 	running   int // transfers in the background
 
-	spinning    bool // a spinner tick is pending
+	spinning bool // a spinner tick is pending
 
 	status      string
 	statusIsErr bool

@@ -414,4 +414,3 @@ func TestChmodAppliesToSelection(t *testing.T) {
 		t.Fatal(h.m.status)
 	}
 }
-
