@@ -1,6 +1,8 @@
-// Package bookmarks keeps what ferry knows about servers the user connects
-// to: saved sites and where their passwords come from. It knows nothing of
-// the FTP protocol or the terminal.
+// Package bookmarks keeps the servers a user saved (bookmarks.toml) and
+// finds their passwords: a password command, a saved password, or
+// ~/.netrc. A Bookmark turns into the engine's protocol.Options, an
+// address and a login, so the command line and the UI connect the same
+// way. It knows nothing of the terminal: prompting is the caller's job.
 package bookmarks
 
 import (

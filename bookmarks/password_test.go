@@ -1,0 +1,94 @@
+package bookmarks
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestPasswordCmdOutputIsThePassword(t *testing.T) {
+	tests := []struct{ cmd, want string }{
+		{"echo hunter2", "hunter2"},
+		{"printf 'with trailing spaces  \\r\\n'", "with trailing spaces  "},
+		{"printf 'no newline'", "no newline"},
+		{"printf 'first\\nURL: https://example.org\\n'", "first"}, // pass's notes after the password
+		{`echo "$FERRY_BOOKMARK $FERRY_HOST $FERRY_PORT $FERRY_USER"`, "b h 990 u"},
+	}
+	for _, tt := range tests {
+		b := Bookmark{Name: "b", Host: "h", User: "u", PasswordCmd: tt.cmd, Password: "saved", TLS: 3}
+		l, err := b.Login(context.Background(), "")
+		if err != nil || l.Password != tt.want || l.Source != FromCommand || l.User != "u" {
+			t.Errorf("%s: %+v %v, want %q", tt.cmd, l, err, tt.want)
+		}
+	}
+}
+
+func TestPasswordCmdFailureCarriesItsStderr(t *testing.T) {
+	for cmd, want := range map[string]string{
+		"echo 'gpg: decryption failed: No secret key' >&2; exit 2": "failed (exit status 2): gpg: decryption failed",
+		"true":                                 "printed no password",
+		"echo":                                 "printed no password",
+		"no-such-command-x1":                   "not found",
+		"head -c 70000 /dev/zero | tr '\\0' x": "printed more than",
+	} {
+		b := Bookmark{Name: "b", Host: "h", User: "u", PasswordCmd: cmd}
+		_, err := b.Login(context.Background(), "")
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), `bookmark "b": password_cmd`) {
+			t.Errorf("%s: %v, want %q", cmd, err, want)
+		}
+	}
+}
+
+func TestPasswordCmdTimesOut(t *testing.T) {
+	b := Bookmark{Name: "b", Host: "h", User: "u", PasswordCmd: "sleep 30"}
+	start := time.Now()
+	_, err := b.login(context.Background(), "", 200*time.Millisecond)
+	if err == nil || !strings.Contains(err.Error(), "timed out after 200ms") {
+		t.Fatalf("err = %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("took %v", d)
+	}
+	// A cancelled caller is not reported as a timeout.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := b.Login(ctx, ""); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled: %v", err)
+	}
+}
+
+func TestLoginLooksForThePasswordInOrder(t *testing.T) {
+	netrc := filepath.Join(t.TempDir(), "netrc")
+	writeFile(t, netrc, "machine h login alice password from-netrc\nmachine n login nina password nina-pw\ndefault login anonymous password guest@\n")
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		b    Bookmark
+		want Login
+		err  error
+	}{
+		{"command over saved", Bookmark{Host: "h", User: "alice", PasswordCmd: "echo cmd", Password: "saved"}, Login{"alice", "cmd", FromCommand}, nil},
+		{"saved over netrc", Bookmark{Host: "h", User: "alice", Password: "saved"}, Login{"alice", "saved", FromSaved}, nil},
+		{"netrc", Bookmark{Host: "H", User: "alice"}, Login{"alice", "from-netrc", FromNetrc}, nil},
+		{"netrc supplies the user", Bookmark{Host: "n"}, Login{"nina", "nina-pw", FromNetrc}, nil},
+		{"netrc default", Bookmark{Host: "elsewhere"}, Login{"anonymous", "guest@", FromNetrc}, nil},
+		{"netrc for another login", Bookmark{Host: "h", User: "bob"}, Login{User: "bob"}, ErrNeedPassword},
+		{"anonymous", Bookmark{Host: "h", User: "ftp"}, Login{User: "ftp"}, nil},
+	}
+	for _, tt := range tests {
+		got, err := tt.b.Login(ctx, netrc)
+		if got != tt.want || !errors.Is(err, tt.err) {
+			t.Errorf("%s: %+v %v, want %+v %v", tt.name, got, err, tt.want, tt.err)
+		}
+	}
+	if l, err := (Bookmark{Host: "h"}).Login(ctx, filepath.Join(t.TempDir(), "none")); err != nil || l != (Login{}) {
+		t.Errorf("missing netrc, no user: %+v %v", l, err)
+	}
+	writeFile(t, netrc, `machine h password "open`)
+	if _, err := (Bookmark{Host: "h", User: "a"}).Login(ctx, netrc); err == nil || !strings.Contains(err.Error(), netrc) {
+		t.Errorf("broken netrc: %v", err)
+	}
+}
