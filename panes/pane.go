@@ -27,6 +27,7 @@ func (k SortKey) String() string {
 type Pane struct {
 	dir     string
 	entries []listing.Entry // as listed
+	lower   []string        // lower-cased names for the filter, made on first use
 	view    []int           // indices into entries: shown, in order
 
 	cursor int // index into view
@@ -58,7 +59,7 @@ func (p *Pane) Dir() string { return p.dir }
 func (p *Pane) SetListing(dir string, entries []listing.Entry, focus string) {
 	same := dir == p.dir
 	oldCursor := p.cursor
-	p.dir, p.entries = dir, entries
+	p.dir, p.entries, p.lower = dir, entries, nil
 	if !same {
 		p.selected = map[string]bool{}
 		p.filter = ""
@@ -90,12 +91,19 @@ func (p *Pane) SetListing(dir string, entries []listing.Entry, focus string) {
 func (p *Pane) rebuild() {
 	p.view = p.view[:0]
 	filter := strings.ToLower(p.filter)
+	if filter != "" && p.lower == nil {
+		// Lower-case every name once, not on each keystroke of the filter.
+		p.lower = make([]string, len(p.entries))
+		for i := range p.entries {
+			p.lower[i] = strings.ToLower(p.entries[i].Name)
+		}
+	}
 	for i := range p.entries {
 		e := &p.entries[i]
 		if !p.showHidden && strings.HasPrefix(e.RawName, ".") {
 			continue
 		}
-		if filter != "" && !strings.Contains(strings.ToLower(e.Name), filter) {
+		if filter != "" && !strings.Contains(p.lower[i], filter) {
 			continue
 		}
 		p.view = append(p.view, i)

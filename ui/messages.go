@@ -109,7 +109,7 @@ func transferCmd(move bool, src panes.FS, srcDir string, entries []listing.Entry
 			}
 			done++
 		}
-		return opDoneMsg{what: fmt.Sprintf("%s %d item(s), %s", verb, done, formatBytes(bytes)), refresh: refresh, running: true}
+		return opDoneMsg{what: fmt.Sprintf("%s %d item(s), %s", verb, done, bytesText(bytes)), refresh: refresh, running: true}
 	}
 }
 

@@ -180,7 +180,7 @@ func (v *paneView) footer(s *Styles, width int) string {
 	}
 	var parts []string
 	if n, size := v.model.SelectedStats(); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d selected, %s", n, formatBytes(size)))
+		parts = append(parts, fmt.Sprintf("%d selected, %s", n, bytesText(size)))
 	} else if v.model.Total() > 0 {
 		parts = append(parts, fmt.Sprintf("%d/%d", v.model.Cursor()+1, v.model.Len()))
 	}
@@ -200,6 +200,14 @@ func (v *paneView) footer(s *Styles, width int) string {
 		return s.Error.Render(padRight(ansi.Truncate(v.err.Error(), width, "…"), width))
 	}
 	return s.Dim.Render(padRight(ansi.Truncate(strings.Join(parts, "  "), width, "…"), width))
+}
+
+// bytesText is formatBytes for prose: "8 B", "1.2K".
+func bytesText(n int64) string {
+	if n < 1000 {
+		return fmt.Sprintf("%d B", n)
+	}
+	return formatBytes(n)
 }
 
 func humanSize(e *listing.Entry) string {

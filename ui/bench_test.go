@@ -1,0 +1,95 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"ferry/panes/panestest"
+	"ferry/protocol/listing"
+)
+
+func bigListing(n int) []listing.Entry {
+	entries := make([]listing.Entry, n)
+	for i := range entries {
+		entries[i] = listing.Entry{Name: fmt.Sprintf("file-%06d.dat", i), RawName: fmt.Sprintf("file-%06d.dat", i),
+			Kind: listing.File, Size: int64(i * 37), ModTime: panestest.Epoch, Precision: listing.TimeSecond, Mode: 0o644, HasMode: true}
+	}
+	return entries
+}
+
+func benchModel(b *testing.B, n int) *Model {
+	remote := panestest.New("ftpes://me@example.org", "/pub", nil)
+	m := New(Config{Local: panestest.New("", "/home/me", nil), Connect: func(context.Context, string, string, io.Writer) (RemoteFS, error) { return remote, nil }})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 35})
+	m.Update(connectedMsg{url: "ftpes://me@example.org/pub", remote: remote})
+	v := m.panes[remotePane]
+	m.Update(listedMsg{pane: remotePane, gen: v.gen, dir: "/pub", entries: bigListing(n)})
+	if v.model.Len() != n {
+		b.Fatalf("%d entries shown", v.model.Len())
+	}
+	return m
+}
+
+// BenchmarkKeystrokeOn100kEntries is one key press (Update) and the frame
+// it causes (View) on a pane of 100,000 entries at 120x35.
+func BenchmarkKeystrokeOn100kEntries(b *testing.B) {
+	m := benchModel(b, 100_000)
+	down, up := keyMsg("down"), keyMsg("up")
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		k := down
+		if i%2000 >= 1000 {
+			k = up
+		}
+		i++
+		m.Update(k)
+		_ = m.View()
+	}
+}
+
+// BenchmarkFilterKeystrokeOn100kEntries types one filter character and
+// redraws: the whole directory is filtered again.
+func BenchmarkFilterKeystrokeOn100kEntries(b *testing.B) {
+	m := benchModel(b, 100_000)
+	m.Update(keyMsg("/"))
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Update(tea.KeyPressMsg{Code: '7', Text: "7"})
+		_ = m.View()
+		m.Update(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	}
+}
+
+// BenchmarkSortOn100kEntries cycles the sort key and redraws.
+func BenchmarkSortOn100kEntries(b *testing.B) {
+	m := benchModel(b, 100_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Update(keyMsg("s"))
+		_ = m.View()
+	}
+}
+
+// BenchmarkFirstFrame builds the model, lists a local directory of 200
+// entries and draws the first frame: the time from start to a screen,
+// not counting the terminal itself.
+func BenchmarkFirstFrame(b *testing.B) {
+	files := map[string]string{}
+	for i := range 200 {
+		files[fmt.Sprintf("f%03d", i)] = "x"
+	}
+	local := panestest.New("", "/home/me", files)
+	b.ReportAllocs()
+	for b.Loop() {
+		m := New(Config{Local: local})
+		m.Update(tea.WindowSizeMsg{Width: 120, Height: 35})
+		entries, _ := local.List(context.Background(), "/home/me")
+		m.Update(listedMsg{pane: localPane, gen: m.panes[localPane].gen, dir: "/home/me", entries: entries})
+		_ = m.View()
+	}
+}

@@ -1,0 +1,71 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"ferry/panes/panestest"
+)
+
+func TestMain(m *testing.M) {
+	time.Local = time.UTC // screens show local times; make them the same everywhere
+	os.Exit(m.Run())
+}
+
+// goldenModel starts the whole program at a fixed size over in-memory
+// file systems, waits until both panes show their listings, applies keys,
+// and compares the final screen (styles stripped) with testdata.
+func goldenScreen(t *testing.T, w, h int, wait []string, keys ...tea.Msg) {
+	t.Helper()
+	local := panestest.New("", "/home/me", map[string]string{
+		"notes.txt": "my notes\n", "photo.jpg": string(make([]byte, 123456)), "src/": "", "build.sh": "#!/bin/sh\n",
+	})
+	remote := panestest.New("ftpes://me@example.org", "/pub", map[string]string{
+		"README": "read me\n", "releases/": "", "releases/v1.tar.gz": string(make([]byte, 5<<20)), "index.html": "<html>",
+	})
+	connect := func(context.Context, string, string, io.Writer) (RemoteFS, error) { return remote, nil }
+	m := New(Config{Local: local, URL: "ftpes://me@example.org/pub", Connect: connect})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		for _, w := range wait {
+			if !bytes.Contains(b, []byte(w)) {
+				return false
+			}
+		}
+		return true
+	}, teatest.WithDuration(5*time.Second))
+	for _, k := range keys {
+		tm.Send(k)
+	}
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	teatest.RequireEqualOutput(t, []byte(ansi.Strip(final.View().Content)))
+}
+
+var bothPanes = []string{"README", "notes.txt"}
+
+func TestGoldenMainScreen120x35(t *testing.T) {
+	goldenScreen(t, 120, 35, bothPanes, keyMsg("down"), keyMsg("space"))
+}
+
+func TestGoldenDeleteConfirmation(t *testing.T) {
+	goldenScreen(t, 120, 35, bothPanes, keyMsg("f8"))
+}
+
+func TestGoldenHelp(t *testing.T) {
+	goldenScreen(t, 120, 35, bothPanes, keyMsg("?"))
+}
+
+func TestGoldenNarrow40x10(t *testing.T) {
+	goldenScreen(t, 40, 10, []string{"README"}, keyMsg("tab"))
+}
