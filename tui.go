@@ -54,7 +54,7 @@ func (c *cli) tui(ctx context.Context, args []string) error {
 
 // connectRemote is the UI's ConnectFunc: it uses the same URL, flags,
 // credentials and TLS rules as the command-line verbs.
-func (c *cli) connectRemote(ctx context.Context, rawURL, password string, log io.Writer) (*panes.Remote, error) {
+func (c *cli) connectRemote(ctx context.Context, rawURL, password string, log io.Writer) (ui.RemoteFS, error) {
 	t, err := parseTarget(rawURL)
 	if err != nil {
 		return nil, err
@@ -92,7 +92,12 @@ func (c *cli) connectRemote(ctx context.Context, rawURL, password string, log io
 	}
 	title := strings.TrimSuffix(t.withoutPath().String(), "/")
 	verified := opts.Security != protocol.Plain && !opts.InsecureSkipVerify && !conn.TLSRefused()
-	return panes.NewRemote(conn, dial, title, t.Path, verified)
+	r, err := panes.NewRemote(conn, dial, title, t.Path, verified)
+	if err != nil {
+		conn.Close()
+		return nil, err // not a typed nil inside the interface
+	}
+	return r, nil
 }
 
 // openDebugLog opens $XDG_STATE_HOME/ferry/debug.log for appending.
