@@ -129,12 +129,19 @@ func Open[T any](path string, v *T) *File {
 // nil (a map in *v may have gained keys).
 func Decode[T any](path string, data []byte, v *T) (warnings []error, err error) {
 	tmp := *v
-	err = toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields().Decode(&tmp)
-	var strict *toml.StrictMissingError
-	if err == nil || errors.As(err, &strict) {
+	warnings, err = DecodeInto(path, data, &tmp)
+	if err == nil {
 		*v = tmp
 	}
-	if strict != nil {
+	return warnings, err
+}
+
+// DecodeInto is Decode straight into v, a pointer: on error, v may hold
+// part of the file.
+func DecodeInto(path string, data []byte, v any) (warnings []error, err error) {
+	err = toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields().Decode(v)
+	var strict *toml.StrictMissingError
+	if errors.As(err, &strict) {
 		for i := range strict.Errors {
 			e := fileError(path, &strict.Errors[i])
 			e.Msg = "unknown key (a typo?), ignored"
