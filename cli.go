@@ -9,12 +9,14 @@ import (
 	"io"
 	"os"
 	"slices"
+	"sync"
 	"time"
 
 	"golang.org/x/term"
 
 	"ferry/bookmarks"
 	"ferry/protocol"
+	"ferry/trust"
 )
 
 // cli holds what the verbs share: the standard streams and the flags.
@@ -30,6 +32,10 @@ type cli struct {
 	clearData   bool
 	timeout     time.Duration
 	debug       bool
+	bookmark    string // -b NAME: remote arguments are paths on this bookmark's server
+
+	knownOnce sync.Once // opens known (known_certs.toml) on first use
+	known     *trust.Store
 }
 
 // flags returns a FlagSet with the connection flags every verb takes.
@@ -44,6 +50,8 @@ func (c *cli) flags(verb string) *flag.FlagSet {
 	fs.BoolVar(&c.clearData, "clear-data", false, "encrypt the control connection only (PROT C)")
 	fs.DurationVar(&c.timeout, "timeout", protocol.DefaultTimeout, "bound on every network wait")
 	fs.BoolVar(&c.debug, "debug", false, "print the conversation to stderr")
+	fs.StringVar(&c.bookmark, "b", "", "connect to the bookmark called NAME")
+	fs.StringVar(&c.bookmark, "bookmark", "", "connect to the bookmark called NAME")
 	return fs
 }
 
@@ -107,10 +115,17 @@ func (c *cli) options(t target) (protocol.Options, error) {
 		if err != nil {
 			return opts, usageError{err.Error()}
 		}
-		if t.Scheme != "ftp" && sec != t.Security {
+		if t.Scheme != "ftp" && sec != t.Security && t.Bookmark == nil {
 			return opts, usagef("--tls %s contradicts the %s:// scheme", c.tlsMode, t.Scheme)
 		}
 		opts.Security = sec
+	}
+	if t.Bookmark != nil {
+		opts.Active = opts.Active || t.Bookmark.Active
+	}
+	opts, err := c.trustOptions(t, opts)
+	if err != nil {
+		return opts, err
 	}
 	if c.caFile != "" {
 		pool, err := protocol.LoadCAFile(c.caFile)
@@ -159,6 +174,9 @@ func (c *cli) credentials(t target) (user, pass string, err error) {
 // storedCredentials finds a password without asking: in the URL,
 // $FERRY_PASSWORD or ~/.netrc (which may also name the user).
 func (c *cli) storedCredentials(t target) (user, pass string, found bool, err error) {
+	if t.Bookmark != nil {
+		return c.bookmarkCredentials(context.Background(), t)
+	}
 	user = t.User
 	if t.HasPass {
 		return user, t.Password, true, nil
@@ -192,6 +210,10 @@ func needsPassword(user string) bool {
 // explainTLS adds what the user can do to a certificate failure. It never
 // suggests falling back to plain text.
 func explainTLS(err error) error {
+	var mismatch *protocol.FingerprintMismatchError
+	if errors.As(err, &mismatch) {
+		return fmt.Errorf("%w\n  refused: this is not the certificate you trusted for this server (in known_certs.toml, the bookmark or --fingerprint); it was replaced, or someone is intercepting the connection\n  if the server's admin confirms the new fingerprint, remove the old one from known_certs.toml", err)
+	}
 	var verr *tls.CertificateVerificationError
 	if errors.As(err, &verr) && len(verr.UnverifiedCertificates) > 0 {
 		leaf := verr.UnverifiedCertificates[0]

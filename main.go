@@ -5,6 +5,10 @@
 //	ferry ls  [flags] URL            list a directory, one entry per line
 //	ferry get [flags] URL [LOCAL]    download one file ("-" is stdout)
 //	ferry put [flags] LOCAL URL      upload one file
+//	ferry bookmarks                  list bookmarks, name and URL
+//
+// With -b NAME in place of a URL, a verb uses a bookmark's server and
+// settings.
 //
 // Exit status: 0 on success, 1 when an operation failed, 2 on bad usage.
 package main
@@ -25,11 +29,20 @@ const usage = `usage:
   ferry ls  [flags] URL            one entry per line, no header
   ferry get [flags] URL [LOCAL]    download one file (LOCAL defaults to its base name, "-" is stdout)
   ferry put [flags] LOCAL URL      upload one file
+  ferry bookmarks                  list bookmarks: name, a tab, URL (no passwords)
 
 URL: ftp://[user[:pass]@]host[:port]/path   (TLS when offered: --tls auto)
      ftpes://...                             (explicit TLS required)
      ftps://...                              (implicit TLS, default port 990)
 password: from the URL, else $FERRY_PASSWORD, else ~/.netrc, else a prompt on a terminal
+
+-b NAME replaces the URL with a bookmark from ~/.config/ferry/bookmarks.toml:
+  ferry ls -b NAME [PATH]   ferry get -b NAME PATH [LOCAL]   ferry put -b NAME LOCAL [PATH]
+  PATH is relative to the bookmark's remote_dir unless it starts with "/"; left out, it is
+  remote_dir itself. The password comes from $FERRY_PASSWORD, else the bookmark's password_cmd,
+  else its saved password, else ~/.netrc, else a prompt.
+certificates you trusted in the full-screen interface (known_certs.toml) are pinned unless
+--ca, --fingerprint or --insecure is given.
 
 flags:
   --tls auto|explicit|implicit|off   TLS mode for ftp:// URLs (default auto)
@@ -81,6 +94,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = env.get(ctx, rest)
 	case "put":
 		err = env.put(ctx, rest)
+	case "bookmarks":
+		err = env.listBookmarks(rest)
 	default:
 		err = usagef("unknown verb %q", verb)
 	}

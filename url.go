@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"ferry/bookmarks"
 	"ferry/protocol"
 )
 
@@ -20,6 +21,9 @@ type target struct {
 	HasPass  bool // the URL carried a password, possibly empty
 	Path     string
 	Security protocol.Security
+	// Bookmark is set when the target came from -b NAME; its TLS,
+	// trust, mode and password settings then apply.
+	Bookmark *bookmarks.Bookmark
 }
 
 func (t target) Addr() string { return net.JoinHostPort(t.Host, strconv.Itoa(t.Port)) }

@@ -24,10 +24,11 @@ func (c *cli) ls(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	pos = c.optionalRemote(pos, 1, "")
 	if len(pos) != 1 {
-		return usagef("ls takes one URL")
+		return usagef("ls takes one URL (or -b NAME and an optional path)")
 	}
-	t, err := parseTarget(pos[0])
+	t, err := c.target(pos[0])
 	if err != nil {
 		return usageError{err.Error()}
 	}
@@ -117,9 +118,9 @@ func (c *cli) get(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(pos) < 1 || len(pos) > 2 {
-		return usagef("get takes a URL and an optional local path")
+		return usagef("get takes a URL (or -b NAME and a path) and an optional local path")
 	}
-	t, err := parseTarget(pos[0])
+	t, err := c.target(pos[0])
 	if err != nil {
 		return usageError{err.Error()}
 	}
@@ -183,10 +184,11 @@ func (c *cli) put(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	pos = c.optionalRemote(pos, 2, "./")
 	if len(pos) != 2 {
-		return usagef("put takes a local file and a URL")
+		return usagef("put takes a local file and a URL (or -b NAME and an optional path)")
 	}
-	t, err := parseTarget(pos[1])
+	t, err := c.target(pos[1])
 	if err != nil {
 		return usageError{err.Error()}
 	}

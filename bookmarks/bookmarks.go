@@ -206,14 +206,17 @@ func (b Bookmark) RemotePath(p string) string {
 // in this order: the bookmark's own fingerprint; verify = false; a
 // certificate the user trusted before (store, may be nil); the CA file;
 // the system roots. The caller adds timeouts and debugging.
+//
+// A pinned server is known to speak TLS, so the auto mode then requires
+// it: a server that suddenly refuses AUTH TLS is an error, not a quiet
+// fall back to plain text.
 func (b Bookmark) Options(store *trust.Store) (protocol.Options, error) {
 	opts := protocol.Options{Security: b.TLS.Security(), Active: b.Active}
 	if err := b.Validate(); err != nil {
 		return opts, err
 	}
 	if fp, ok := b.pin(); ok {
-		opts.Fingerprint = fp
-		return opts, nil
+		return Pin(opts, fp), nil
 	}
 	if b.Insecure {
 		opts.InsecureSkipVerify = true
@@ -221,8 +224,7 @@ func (b Bookmark) Options(store *trust.Store) (protocol.Options, error) {
 	}
 	if store != nil {
 		if fp, ok := store.Lookup(b.Addr()); ok {
-			opts.Fingerprint = fp
-			return opts, nil
+			return Pin(opts, fp), nil
 		}
 	}
 	if b.CAFile != "" {
@@ -233,6 +235,16 @@ func (b Bookmark) Options(store *trust.Store) (protocol.Options, error) {
 		opts.TLSConfig = &tls.Config{RootCAs: pool}
 	}
 	return opts, nil
+}
+
+// Pin makes opts trust exactly the certificate with SHA-256 fingerprint
+// fp, and require TLS where the mode would have accepted plain text.
+func Pin(opts protocol.Options, fp []byte) protocol.Options {
+	opts.Fingerprint = fp
+	if opts.Security == protocol.ExplicitIfOffered {
+		opts.Security = protocol.Explicit
+	}
+	return opts
 }
 
 func (b Bookmark) pin() ([]byte, bool) {

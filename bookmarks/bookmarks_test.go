@@ -310,6 +310,12 @@ func TestOptionsDecideTrustInOrder(t *testing.T) {
 			t.Errorf("%v: %+v", m, opts)
 		}
 	}
+	// A pinned server must keep offering TLS.
+	for _, b := range []Bookmark{{Name: "x", Host: "h"}, {Name: "x", Host: "other", Fingerprint: fp}} {
+		if opts, _ := b.Options(store); opts.Security != protocol.Explicit {
+			t.Errorf("pinned %s in auto mode: %v", b.Host, opts.Security)
+		}
+	}
 }
 
 // TestBookmarkConnectsToVsftpd uses a bookmark's Options and Login, with
