@@ -25,7 +25,9 @@ type Config struct {
 	ShowHidden bool `toml:"show_hidden"`
 	// Sort is the panes' initial order.
 	Sort Sort `toml:"sort"`
-	// TLS is the mode for bookmarks that name none.
+	// TLS is the mode new bookmarks start with in the site manager. (A
+	// bookmark without one uses auto, so that it means the same thing
+	// whatever this setting says.)
 	TLS TLSMode `toml:"tls"`
 	// Parallel is how many transfers run at once, each on its own
 	// connection, for bookmarks that name no number.
