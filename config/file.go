@@ -109,6 +109,14 @@ func statStamp(path string) (stamp, error) {
 // and everything else is still decoded.
 func Open[T any](path string, v *T) *File {
 	f := &File{Path: path}
+	// Stat first: a change between the two makes the stamp older than the
+	// contents, so Save sees a change and refuses, rather than missing one.
+	st, err := statStamp(path)
+	if err != nil {
+		f.err = err
+		return f
+	}
+	f.stamp = st
 	data, err := os.ReadFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -116,9 +124,6 @@ func Open[T any](path string, v *T) *File {
 	case err != nil:
 		f.err = err
 		return f
-	}
-	if st, err := statStamp(path); err == nil {
-		f.stamp = st
 	}
 	f.warnings, f.err = Decode(path, data, v)
 	return f
