@@ -1,0 +1,188 @@
+package transfers
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// saveDelay gathers a burst of changes into one write of the state file.
+const saveDelay = 500 * time.Millisecond
+
+// stateVersion is the format of the state file.
+const stateVersion = 1
+
+// Saved is a job as the state file keeps it. Jobs that are done or skipped
+// are not kept; an active job is kept as queued.
+type Saved struct {
+	ID     ID     `json:"id"`
+	Parent ID     `json:"parent,omitempty"`
+	Spec   Spec   `json:"spec"`
+	State  State  `json:"state"`
+	Reason string `json:"reason,omitempty"`
+	// Started: an upload wrote to its target, which a resumed job
+	// continues instead of meeting as a conflict.
+	Started  bool   `json:"started,omitempty"`
+	Decision Policy `json:"decision,omitempty"`
+}
+
+type stateFile struct {
+	Version int     `json:"version"`
+	Jobs    []Saved `json:"jobs"`
+}
+
+// DefaultStatePath returns where ferry keeps its queue:
+// $XDG_STATE_HOME/ferry/queue.json, or ~/.local/state/ferry/queue.json.
+func DefaultStatePath() (string, error) {
+	dir := os.Getenv("XDG_STATE_HOME")
+	if !filepath.IsAbs(dir) { // the XDG spec says to ignore relative paths
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", err
+		}
+		dir = filepath.Join(home, ".local", "state")
+	}
+	return filepath.Join(dir, "ferry", "queue.json"), nil
+}
+
+// Load reads a queue saved at path. A missing file is an empty queue.
+// Offer the jobs to the user, then give them to Restore; the queue saving
+// at path overwrites the file at its first change.
+func Load(path string) ([]Saved, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var f stateFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("transfers: %s: %w", path, err)
+	}
+	if f.Version != stateVersion {
+		return nil, fmt.Errorf("transfers: %s: unknown version %d", path, f.Version)
+	}
+	return f.Jobs, nil
+}
+
+// Restore adds saved jobs to the queue, keeping their order, states
+// (paused, failed and cancelled jobs stay so; the rest are queued) and
+// directory grouping, and returns their new IDs.
+func (q *Queue) Restore(saved []Saved) []ID {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.closed {
+		return nil
+	}
+	ids := make([]ID, 0, len(saved))
+	newID := make(map[ID]ID, len(saved))
+	for _, s := range saved {
+		if s.State == Done || s.State == Skipped {
+			continue
+		}
+		j := q.newJob(s.Spec, newID[s.Parent])
+		newID[s.ID] = j.id
+		j.started, j.decision = s.Started, s.Decision
+		switch s.State {
+		case Paused, Failed, Cancelled:
+			q.setState(j, s.State)
+			j.reason = s.Reason
+		}
+		q.jobs = append(q.jobs, j)
+		ids = append(ids, j.id)
+	}
+	q.changed(true)
+	return ids
+}
+
+// scheduleSave writes the state file soon. q.mu must be held.
+func (q *Queue) scheduleSave() {
+	if q.opts.StatePath == "" || q.saving || q.closed {
+		return
+	}
+	q.saving = true
+	time.AfterFunc(saveDelay, func() {
+		q.mu.Lock()
+		q.saving = false
+		q.mu.Unlock()
+		if err := q.save(); err != nil {
+			q.mu.Lock()
+			q.saveErr = err
+			q.mu.Unlock()
+		}
+	})
+}
+
+// save writes the unfinished jobs to the state file, or removes the file
+// when there are none.
+func (q *Queue) save() error {
+	if q.opts.StatePath == "" {
+		return nil
+	}
+	q.saveMu.Lock()
+	defer q.saveMu.Unlock()
+	q.mu.Lock()
+	f := stateFile{Version: stateVersion, Jobs: []Saved{}}
+	for _, j := range q.jobs {
+		st := j.state
+		switch st {
+		case Done, Skipped:
+			continue
+		case Active, Conflict:
+			st = Queued
+		}
+		f.Jobs = append(f.Jobs, Saved{
+			ID: j.id, Parent: j.parent, Spec: j.spec, State: st, Reason: j.reason,
+			Started: j.started, Decision: j.decision,
+		})
+	}
+	q.mu.Unlock()
+	if len(f.Jobs) == 0 {
+		err := os.Remove(q.opts.StatePath)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return err
+	}
+	data, err := json.MarshalIndent(f, "", "\t")
+	if err != nil {
+		return err
+	}
+	return writeAtomic(q.opts.StatePath, data)
+}
+
+// writeAtomic replaces path with data: a private temporary file in the
+// same directory (created 0700 if needed), synced, then renamed, so a
+// reader sees the old or the new file whole.
+func writeAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Chmod(0o600)
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
+}

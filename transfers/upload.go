@@ -1,0 +1,253 @@
+package transfers
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"ferry/protocol"
+	"ferry/protocol/listing"
+)
+
+// upload sends LocalRoot/Local to Remote. It writes the final name
+// directly (servers offer no atomic replace), records that it did, and a
+// later attempt continues from the size the server has (REST+STOR).
+func (w *worker) upload(a *attempt) error {
+	s := &a.spec
+	local, err := localPath(s.Local)
+	if err != nil || local == "." {
+		return errors.Join(err, failf("upload to %q has no local file", s.Remote))
+	}
+	root, err := w.q.root(s.LocalRoot)
+	if err != nil {
+		return err
+	}
+	f, err := root.Open(local)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if !fi.Mode().IsRegular() {
+		return failf("%s is not a regular file", s.Local)
+	}
+	src := FileFacts(fi)
+	a.j.total.Store(src.Size)
+	conn, err := w.connect(a.ctx, s.Site)
+	if err != nil {
+		return err
+	}
+
+	var offset int64
+	if a.started {
+		// Our own earlier attempt: continue it.
+		size, err := conn.Size(a.ctx, s.Remote)
+		switch {
+		case err == nil && size <= src.Size:
+			offset = size
+		case err != nil && !errors.Is(err, protocol.ErrPermanent):
+			return err
+		}
+	} else {
+		dst, exists, err := w.remoteFile(a, conn, s.Remote, a.policy == OverwriteIfNewer)
+		if err != nil {
+			return err
+		}
+		if exists {
+			act, why := decide(a.policy, src, dst)
+			switch act {
+			case actAsk:
+				return &conflictError{ConflictInfo{Target: s.Remote, Source: src, Exists: dst}}
+			case actSkip:
+				a.j.done.Store(src.Size)
+				return skipf("%s", why)
+			case actRename:
+				for n := 1; ; n++ {
+					alt := numbered(s.Remote, n)
+					_, taken, err := w.remoteFile(&attempt{ctx: a.ctx}, conn, alt, false)
+					if err != nil {
+						return err
+					}
+					if !taken {
+						s.Remote = alt
+						w.q.renamed(a.j, s.Local, s.Remote)
+						break
+					}
+				}
+			case actResume:
+				offset = dst.Size
+			}
+		}
+	}
+	if offset > 0 {
+		if _, err := f.Seek(offset, 0); err != nil {
+			return err
+		}
+	}
+	w.q.progressFrom(a.j, offset)
+	w.q.markStarted(a.j)
+	if offset == 0 || offset < src.Size {
+		t, err := conn.Create(a.ctx, s.Remote, offset)
+		if err != nil {
+			return err
+		}
+		if _, err := w.copyUp(t, f, a.j); err != nil {
+			return abort(t, err)
+		}
+		if err := t.Close(); err != nil {
+			return err
+		}
+	}
+
+	size, err := conn.Size(a.ctx, s.Remote)
+	switch {
+	case err == nil && size != src.Size:
+		return failf("size mismatch: sent %d bytes, the server has %d", src.Size, size)
+	case err != nil && !isUnsupported(err):
+		return err
+	}
+	if conn.HasFeature("MFMT") {
+		if err := conn.SetModTime(a.ctx, s.Remote, src.ModTime); err != nil && !errors.Is(err, protocol.ErrPermanent) {
+			return err
+		}
+	}
+	return nil
+}
+
+// remoteFile finds out whether an upload's target exists: from the
+// parent directory's listing when the directory job made one, else with
+// SIZE (and MDTM when the policy compares times).
+func (w *worker) remoteFile(a *attempt, conn *protocol.Conn, remote string, needTime bool) (Facts, bool, error) {
+	if a.target.listed {
+		return a.target.facts, a.target.exists, nil
+	}
+	size, err := conn.Size(a.ctx, remote)
+	if err != nil {
+		if errors.Is(err, protocol.ErrPermanent) {
+			return Facts{}, false, nil // 550: no such file (or no SIZE at all)
+		}
+		return Facts{}, false, err
+	}
+	f := Facts{Known: true, Size: size}
+	if needTime {
+		if t, err := conn.ModTime(a.ctx, remote); err == nil {
+			f.ModTime, f.Precision = t, listing.TimeSecond
+		}
+	}
+	return f, true, nil
+}
+
+// expandUpload creates a remote directory (or finds it there), reads the
+// local one and queues its contents. A directory it created is empty, so
+// its files are known to be new; an existing one is listed once, which
+// spares each file a SIZE round trip.
+func (w *worker) expandUpload(a *attempt) error {
+	s := &a.spec
+	local, err := localPath(s.Local)
+	if err != nil {
+		return err
+	}
+	root, err := w.q.root(s.LocalRoot)
+	if err != nil {
+		return err
+	}
+	d, err := root.Open(local)
+	if err != nil {
+		return err
+	}
+	entries, err := d.ReadDir(-1)
+	d.Close()
+	if err != nil {
+		return err
+	}
+	conn, err := w.connect(a.ctx, s.Site)
+	if err != nil {
+		return err
+	}
+	existing, err := w.remoteDir(a.ctx, conn, s.Remote, a.j.parent == 0)
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(entries, func(x, y fs.DirEntry) int { return strings.Compare(x.Name(), y.Name()) })
+	children := make([]child, 0, len(entries))
+	for _, e := range entries {
+		name := e.Name()
+		c := child{spec: Spec{
+			Site: s.Site, Direction: Upload, LocalRoot: s.LocalRoot,
+			Remote: path.Join(s.Remote, name), Local: path.Join(s.Local, name),
+		}}
+		switch t := e.Type(); {
+		case t.IsDir():
+			c.spec.Dir = true
+		case t.IsRegular():
+			if fi, err := e.Info(); err == nil {
+				c.spec.Source = FileFacts(fi)
+			}
+			c.target.listed = true
+			if existing != nil {
+				var ent listing.Entry
+				ent, c.target.exists = existing[name]
+				if c.target.exists {
+					c.target.facts = EntryFacts(&ent)
+				}
+			}
+		case t&fs.ModeSymlink != 0:
+			c.state, c.reason = Skipped, "symbolic link: not followed"
+		default:
+			c.state, c.reason = Skipped, "not a regular file"
+		}
+		children = append(children, c)
+	}
+	w.q.expand(a, children)
+	return nil
+}
+
+// remoteDir makes sure the directory exists on the server, creating its
+// parents too when it is the top of the tree (top). It returns nil when it
+// just created the directory (so it is empty), else what it holds.
+func (w *worker) remoteDir(ctx context.Context, conn *protocol.Conn, dir string, top bool) (map[string]listing.Entry, error) {
+	if dir != "" && dir != "/" && dir != "." {
+		_, mkErr := conn.MakeDir(ctx, dir)
+		if mkErr == nil {
+			return nil, nil
+		}
+		if !errors.Is(mkErr, protocol.ErrPermanent) {
+			return nil, mkErr
+		}
+		// It exists, or (for the top of a tree) its parents do not.
+		// Listing cannot tell: vsftpd lists a missing directory as empty.
+		if top && strings.Contains(strings.Trim(dir, "/"), "/") {
+			parts := strings.Split(strings.Trim(dir, "/"), "/")
+			prefix := ""
+			if strings.HasPrefix(dir, "/") {
+				prefix = "/"
+			}
+			for _, p := range parts[:len(parts)-1] {
+				prefix = path.Join(prefix, p)
+				conn.MakeDir(ctx, prefix) // an existing one refuses; the last MKD tells
+			}
+			if _, err := conn.MakeDir(ctx, dir); err == nil {
+				return nil, nil
+			}
+		}
+	}
+	l, err := conn.List(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	return entryMap(l), nil
+}
+
+func entryMap(l *protocol.Listing) map[string]listing.Entry {
+	m := make(map[string]listing.Entry, len(l.Entries))
+	for _, e := range l.Entries {
+		m[e.RawName] = e
+	}
+	return m
+}
