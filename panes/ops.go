@@ -82,7 +82,14 @@ func Copy(ctx context.Context, src FS, srcPath string, dst FS, dstDir string, e 
 	}
 }
 
+// ErrOneConnection refuses a copy from a server to itself over the one
+// browsing connection, which cannot download and upload at once.
+var ErrOneConnection = errors.New("copying within one server connection is not possible; the transfer queue uses separate connections")
+
 func copyFile(ctx context.Context, src FS, srcPath string, dst FS, target string, progress Progress) (err error) {
+	if r, ok := src.(*Remote); ok && FS(r) == dst {
+		return ErrOneConnection
+	}
 	r, err := src.Open(ctx, srcPath)
 	if err != nil {
 		return err

@@ -1,0 +1,141 @@
+package panes
+
+import (
+	"context"
+	"errors"
+	"crypto/tls"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"ferry/protocol"
+	"ferry/protocol/ftptest"
+	"ferry/protocol/listing"
+)
+
+func remoteFor(t *testing.T, s *ftptest.Server) *Remote {
+	t.Helper()
+	opts := protocol.Options{Security: protocol.Plain, Timeout: 10 * time.Second}
+	if s.TLS {
+		opts = protocol.Options{TLSConfig: &tls.Config{RootCAs: s.CertPool}, Timeout: 10 * time.Second}
+	}
+	dial := func(ctx context.Context) (*protocol.Conn, error) {
+		c, err := protocol.Dial(ctx, s.Addr, opts)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.Login(ctx, s.User, s.Password); err != nil {
+			c.Close()
+			return nil, err
+		}
+		return c, nil
+	}
+	c, err := dial(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewRemote(c, dial, "test", "", s.TLS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(r.Close)
+	return r
+}
+
+func entryNames(entries []listing.Entry) []string {
+	var out []string
+	for _, e := range entries {
+		out = append(out, e.Name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestRemoteFileOperationsOnRealServers runs what the pane keys do (list,
+// mkdir, upload, download, rename, chmod, recursive copy and delete)
+// through Remote on every server.
+func TestRemoteFileOperationsOnRealServers(t *testing.T) {
+	for _, kind := range ftptest.AllKinds {
+		t.Run(string(kind), func(t *testing.T) {
+			s := ftptest.Start(t, kind, ftptest.Options{})
+			s.WriteFile(t, "tree/a.txt", []byte("aaa"))
+			s.WriteFile(t, "tree/sub/b.txt", []byte("bbbb"))
+			r := remoteFor(t, s)
+			ctx := context.Background()
+			home, _ := r.Home(ctx)
+			tree := r.Join(home, "tree")
+
+			if err := r.Mkdir(ctx, r.Join(home, "made")); err != nil {
+				t.Fatal(err)
+			}
+			w, err := r.Create(ctx, r.Join(home, "made/up.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.WriteString(w, "uploaded")
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if err := r.Rename(ctx, r.Join(home, "made/up.txt"), r.Join(home, "made/renamed.txt")); err != nil {
+				t.Fatal(err)
+			}
+			if err := r.Chmod(ctx, r.Join(home, "made/renamed.txt"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			rd, err := r.Open(ctx, r.Join(home, "made/renamed.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := io.ReadAll(rd)
+			if err := rd.Close(); err != nil || string(got) != "uploaded" {
+				t.Fatalf("download %q %v", got, err)
+			}
+
+			// Copy a tree within the server (into made/) over a second
+			// connection, and delete the original.
+			entries, err := r.List(ctx, home)
+			if err != nil {
+				t.Fatal(err)
+			}
+			i := slices.IndexFunc(entries, func(e listing.Entry) bool { return e.Name == "tree" })
+			if err := Copy(ctx, r, tree, r, r.Join(home, "made"), entries[i], nil); !errors.Is(err, ErrOneConnection) {
+				t.Fatalf("copy over one connection: %v, want ErrOneConnection", err)
+			}
+			if err := Copy(ctx, r, tree, remoteFor(t, s), r.Join(home, "made"), entries[i], nil); err != nil {
+				t.Fatal(err)
+			}
+			if err := RemoveAll(ctx, r, tree, entries[i]); err != nil {
+				t.Fatal(err)
+			}
+			top, _ := r.List(ctx, home)
+			inner, _ := r.List(ctx, r.Join(home, "made/tree/sub"))
+			if !slices.Equal(entryNames(top), []string{"made"}) || !slices.Equal(entryNames(inner), []string{"b.txt"}) {
+				t.Fatalf("top %q, made/tree/sub %q", entryNames(top), entryNames(inner))
+			}
+		})
+	}
+}
+
+// TestRemoteRedialsAfterTheConnectionDrops breaks the browsing
+// connection under the Remote; the next listing dials again and shows
+// the same directory.
+func TestRemoteRedialsAfterTheConnectionDrops(t *testing.T) {
+	s := ftptest.Start(t, ftptest.ProFTPD, ftptest.Options{})
+	s.WriteFile(t, "dir/x.txt", []byte("x"))
+	r := remoteFor(t, s)
+	ctx := context.Background()
+	home, _ := r.Home(ctx)
+	if _, err := r.List(ctx, r.Join(home, "dir")); err != nil {
+		t.Fatal(err)
+	}
+	r.conn.Close() // as if the server had gone away
+	entries, err := r.List(ctx, r.Join(home, "dir"))
+	if err != nil || !slices.Equal(entryNames(entries), []string{"x.txt"}) {
+		t.Fatalf("after the drop: %q %v", entryNames(entries), err)
+	}
+	if st := r.State(); !st.Connected || !strings.HasPrefix(st.TLSVersion, "TLS") {
+		t.Fatalf("state %+v", st)
+	}
+}
