@@ -2,8 +2,8 @@ package panes
 
 import (
 	"context"
-	"errors"
 	"crypto/tls"
+	"errors"
 	"io"
 	"slices"
 	"strings"
