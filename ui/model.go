@@ -23,6 +23,7 @@ import (
 
 	"ferry/panes"
 	"ferry/protocol/listing"
+	"ferry/themes"
 )
 
 // ErrNeedPassword is what a ConnectFunc returns when it found no password;
@@ -52,6 +53,7 @@ type Config struct {
 	Editor     string    // "" for $EDITOR, else vi
 	LogFile    io.Writer // --debug: a copy of the conversation
 	IsDark     bool
+	Theme      themes.Theme // the zero value means themes.Default()
 }
 
 const (
@@ -97,7 +99,7 @@ func New(cfg Config) *Model {
 	m := &Model{
 		cfg:    cfg,
 		keys:   DefaultKeyMap(),
-		styles: NewStyles(DefaultPalette(cfg.IsDark)),
+		styles: NewStyles(theme(cfg).Palette(cfg.IsDark)),
 		help:   help.New(),
 		spin:   spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		log:    newLogPanel(cfg.LogFile),
@@ -115,6 +117,13 @@ func New(cfg Config) *Model {
 	}
 	m.layout()
 	return m
+}
+
+func theme(cfg Config) themes.Theme {
+	if cfg.Theme.Name == "" {
+		return themes.Default()
+	}
+	return cfg.Theme
 }
 
 // Init lists the local directory and connects or asks where to.

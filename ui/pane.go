@@ -161,7 +161,7 @@ func (v *paneView) row(s *Styles, e *listing.Entry, cursor, active bool, width i
 	case selected:
 		return s.Selected.Render(line)
 	case e.Unsafe():
-		return s.Warning.Render(line)
+		return s.Unsafe.Render(line)
 	case e.Kind == listing.Dir:
 		return s.Directory.Render(line)
 	case e.Kind == listing.Symlink:
