@@ -11,28 +11,41 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"ferry/bookmarks"
+	"ferry/config"
 	"ferry/panes"
 	"ferry/protocol"
+	"ferry/themes"
 	"ferry/ui"
 )
 
-// tui opens the full-screen interface: with a URL connected to it and the
-// remote pane active, without one asking where to connect.
+// tui opens the full-screen interface: with a URL or -b NAME connected
+// to it and the remote pane active, without one asking where to connect.
 func (c *cli) tui(ctx context.Context, args []string) error {
 	fs := c.flags("ferry")
+	themeName := fs.String("theme", "", "colour theme: a built-in or a file in the themes directory")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) > 1 {
-		return usagef("ferry takes at most one URL")
+	if len(pos) > 1 || (len(pos) == 1 && c.bookmark != "") {
+		return usagef("ferry takes one URL or -b NAME")
 	}
 	cfg := ui.Config{Connect: c.connectRemote}
-	if len(pos) == 1 {
+	switch {
+	case c.bookmark != "":
+		if _, err := c.bookmarkTarget(c.bookmark, ""); err != nil {
+			return usageError{err.Error()}
+		}
+		cfg.Start = ui.Target{Bookmark: c.bookmark}
+	case len(pos) == 1:
 		if _, err := parseTarget(pos[0]); err != nil {
 			return usageError{err.Error()}
 		}
-		cfg.URL = pos[0]
+		cfg.Start = ui.Target{URL: pos[0]}
+	}
+	if err := c.applySettings(&cfg, *themeName); err != nil {
+		return err
 	}
 	if c.debug {
 		f, path, err := openDebugLog()
@@ -52,16 +65,61 @@ func (c *cli) tui(ctx context.Context, args []string) error {
 	return err
 }
 
-// connectRemote is the UI's ConnectFunc: it uses the same URL, flags,
-// credentials and TLS rules as the command-line verbs.
-func (c *cli) connectRemote(ctx context.Context, rawURL, password string, log io.Writer) (ui.RemoteFS, error) {
-	t, err := parseTarget(rawURL)
+// applySettings reads config.toml, the theme and the certificate store,
+// printing their problems before the screen is taken over: ferry starts
+// with defaults rather than refuse to start over a bad file.
+func (c *cli) applySettings(cfg *ui.Config, themeFlag string) error {
+	dir, err := config.Dir()
+	if err != nil {
+		return err
+	}
+	settings, f := config.Load(dir)
+	if err := f.Err(); err != nil {
+		fmt.Fprintf(c.stderr, "ferry: %v; using the default settings\n", err)
+	}
+	for _, w := range f.Warnings() {
+		fmt.Fprintf(c.stderr, "ferry: warning: %v\n", w)
+	}
+	cfg.ShowHidden = settings.ShowHidden
+	cfg.Editor = settings.Editor
+	if cfg.Editor == "" {
+		cfg.Editor = os.Getenv("VISUAL")
+	}
+	name := settings.Theme
+	if themeFlag != "" {
+		name = themeFlag
+	}
+	theme, warnings, err := themes.Load(name, filepath.Join(dir, themes.DirName))
+	if err != nil {
+		fmt.Fprintf(c.stderr, "ferry: %v; using the default theme\n", err)
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(c.stderr, "ferry: warning: %v\n", w)
+	}
+	cfg.Theme = theme
+	cfg.Trust = c.trustStore()
+	return nil
+}
+
+// connectRemote is the UI's ConnectFunc: it uses the same URL, bookmark,
+// flags, credentials and certificate rules as the command-line verbs.
+func (c *cli) connectRemote(ctx context.Context, ut ui.Target, password string, log io.Writer) (ui.RemoteFS, error) {
+	var t target
+	var err error
+	if ut.Bookmark != "" {
+		t, err = c.bookmarkTarget(ut.Bookmark, "")
+	} else {
+		t, err = parseTarget(ut.URL)
+	}
 	if err != nil {
 		return nil, err
 	}
 	opts, err := c.options(t)
 	if err != nil {
 		return nil, err
+	}
+	if ut.Pin != nil {
+		opts = bookmarks.Pin(opts, ut.Pin)
 	}
 	opts.Debug, opts.DebugLevel = log, 1
 	user, pass := t.User, password
@@ -74,11 +132,13 @@ func (c *cli) connectRemote(ctx context.Context, rawURL, password string, log io
 		if !found && needsPassword(user) {
 			return nil, ui.ErrNeedPassword
 		}
+	} else if t.Bookmark != nil && user == "" {
+		user = t.Bookmark.User
 	}
 	dial := func(ctx context.Context) (*protocol.Conn, error) {
 		conn, err := protocol.Dial(ctx, t.Addr(), opts)
 		if err != nil {
-			return nil, explainTLS(err)
+			return nil, &ui.DialError{Addr: t.Addr(), Err: explainTLS(err)}
 		}
 		if err := conn.Login(ctx, user, pass); err != nil {
 			conn.Close()

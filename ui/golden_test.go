@@ -31,8 +31,8 @@ func goldenScreen(t *testing.T, w, h int, wait []string, keys ...tea.Msg) {
 	remote := panestest.New("ftpes://me@example.org", "/pub", map[string]string{
 		"README": "read me\n", "releases/": "", "releases/v1.tar.gz": string(make([]byte, 5<<20)), "index.html": "<html>",
 	})
-	connect := func(context.Context, string, string, io.Writer) (RemoteFS, error) { return remote, nil }
-	m := New(Config{Local: local, URL: "ftpes://me@example.org/pub", Connect: connect})
+	connect := func(context.Context, Target, string, io.Writer) (RemoteFS, error) { return remote, nil }
+	m := New(Config{Local: local, Start: Target{URL: "ftpes://me@example.org/pub"}, Connect: connect})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
 		for _, w := range wait {

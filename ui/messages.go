@@ -31,7 +31,7 @@ type listedMsg struct {
 
 // connectedMsg reports the outcome of connecting the remote pane.
 type connectedMsg struct {
-	url    string
+	target Target
 	remote RemoteFS
 	err    error
 }

@@ -24,16 +24,18 @@ import (
 	"ferry/panes"
 	"ferry/protocol/listing"
 	"ferry/themes"
+	"ferry/trust"
 )
 
 // ErrNeedPassword is what a ConnectFunc returns when it found no password;
 // the UI then asks for one and calls again.
 var ErrNeedPassword = errors.New("password needed")
 
-// ConnectFunc dials a server URL and returns it as a file system. password
+// ConnectFunc connects to a target and returns its file system. password
 // is what the user typed after ErrNeedPassword, else "". The conversation
-// goes to log, password masked.
-type ConnectFunc func(ctx context.Context, url, password string, log io.Writer) (RemoteFS, error)
+// goes to log, password masked. Failures should be *DialError so that a
+// refused certificate can be shown to the user.
+type ConnectFunc func(ctx context.Context, t Target, password string, log io.Writer) (RemoteFS, error)
 
 // RemoteFS is a server's file system as the UI uses it: a pane's file
 // system that also reports its connection state. *panes.Remote is one.
@@ -47,13 +49,14 @@ type RemoteFS interface {
 type Config struct {
 	Local      panes.FS    // nil for the machine's own file system
 	LocalDir   string      // "" for the working directory
-	URL        string      // server to connect at start; "" asks for one
+	Start      Target      // server to connect at start; empty asks for one
 	Connect    ConnectFunc // required
 	ShowHidden bool
 	Editor     string    // "" for $EDITOR, else vi
 	LogFile    io.Writer // --debug: a copy of the conversation
 	IsDark     bool
 	Theme      themes.Theme // the zero value means themes.Default()
+	Trust      *trust.Store // known certificates; nil offers "trust once" only
 }
 
 const (
@@ -74,8 +77,8 @@ type Model struct {
 	active        int
 	dialog        dialog
 
-	remote    RemoteFS
-	remoteURL string
+	remote       RemoteFS
+	remoteTarget Target
 	running   int // transfers in the background
 
 	spinning bool // a spinner tick is pending
@@ -112,7 +115,7 @@ func New(cfg Config) *Model {
 	if cfg.Local == nil {
 		m.panes[localPane].fs = panes.Local{}
 	}
-	if cfg.URL != "" {
+	if cfg.Start.set() {
 		m.active = remotePane
 	}
 	m.layout()
@@ -133,8 +136,8 @@ func (m *Model) Init() tea.Cmd {
 		dir, _ = m.panes[localPane].fs.Home(context.Background())
 	}
 	cmds := []tea.Cmd{m.load(localPane, dir, ""), m.log.listen()}
-	if m.cfg.URL != "" {
-		cmds = append(cmds, m.connect(m.cfg.URL, ""))
+	if m.cfg.Start.set() {
+		cmds = append(cmds, m.connect(m.cfg.Start, ""))
 	} else {
 		m.dialog = m.quickConnect()
 	}
@@ -143,24 +146,24 @@ func (m *Model) Init() tea.Cmd {
 
 func (m *Model) quickConnect() dialog {
 	return newPrompt("Connect to", "ftp://user@host/path   ftpes:// explicit TLS   ftps:// implicit TLS   (esc: stay local)",
-		m.remoteURL, false, func(url string) tea.Cmd {
+		m.remoteTarget.URL, false, func(url string) tea.Cmd {
 			if strings.TrimSpace(url) == "" {
 				return nil
 			}
-			return m.connect(strings.TrimSpace(url), "")
+			return m.connect(Target{URL: strings.TrimSpace(url)}, "")
 		})
 }
 
-func (m *Model) connect(url, password string) tea.Cmd {
-	m.setStatus("connecting to "+redactURL(url)+"…", false)
+func (m *Model) connect(t Target, password string) tea.Cmd {
+	m.setStatus("connecting to "+t.String()+"…", false)
 	m.panes[remotePane].loading = true
 	w := m.log.writer()
 	connect := m.cfg.Connect
 	return tea.Batch(m.startSpinner(), func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 		defer cancel()
-		r, err := connect(ctx, url, password, w)
-		return connectedMsg{url: url, remote: r, err: err}
+		r, err := connect(ctx, t, password, w)
+		return connectedMsg{target: t, remote: r, err: err}
 	})
 }
 
@@ -228,6 +231,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.listed(msg)
 	case connectedMsg:
 		return m, m.connected(msg)
+	case connectMsg:
+		return m, m.connect(msg.target, "")
 	case opDoneMsg:
 		return m, m.opDone(msg)
 	case startTransferMsg:
@@ -286,9 +291,14 @@ func (m *Model) connected(msg connectedMsg) tea.Cmd {
 	v := m.panes[remotePane]
 	v.loading = false
 	if errors.Is(msg.err, ErrNeedPassword) {
-		m.dialog = newPrompt("Password for "+redactURL(msg.url), "not stored anywhere", "", true, func(pw string) tea.Cmd {
-			return m.connect(msg.url, pw)
+		m.dialog = newPrompt("Password for "+msg.target.String(), "not stored anywhere", "", true, func(pw string) tea.Cmd {
+			return m.connect(msg.target, pw)
 		})
+		return nil
+	}
+	if p, ok := certProblem(msg.err); ok {
+		m.setStatus("connect: the server's certificate is not trusted", true)
+		m.dialog = newTrustDialog(p, msg.target, m.cfg.Trust)
 		return nil
 	}
 	if msg.err != nil {
@@ -299,12 +309,12 @@ func (m *Model) connected(msg connectedMsg) tea.Cmd {
 		old := m.remote
 		go old.Close()
 	}
-	m.remote, m.remoteURL = msg.remote, msg.url
+	m.remote, m.remoteTarget = msg.remote, msg.target
 	v.fs = msg.remote
 	v.model = panes.New(v.model.ShowHidden())
 	v.model.SetHeight(v.rows())
 	m.active = remotePane
-	m.setStatus("connected to "+redactURL(msg.url), false)
+	m.setStatus("connected to "+msg.target.String(), false)
 	home, _ := msg.remote.Home(context.Background())
 	return m.load(remotePane, home, "")
 }

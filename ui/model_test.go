@@ -33,8 +33,8 @@ func newHarness(t *testing.T, w, h int) *harness {
 	remote := panestest.New("ftpes://me@example.org", "/pub", map[string]string{
 		"README": "read me\n", "data/": "", "data/a.csv": "1,2\n", "data/b.csv": "3,4\n", "control\x1b[31m.txt": "\x1b[2Jboom\n",
 	})
-	connect := func(_ context.Context, url, password string, _ io.Writer) (RemoteFS, error) {
-		if password == "" && strings.Contains(url, "secret@") {
+	connect := func(_ context.Context, t Target, password string, _ io.Writer) (RemoteFS, error) {
+		if password == "" && strings.Contains(t.URL, "secret@") {
 			return nil, ErrNeedPassword
 		}
 		return remote, nil
@@ -42,7 +42,7 @@ func newHarness(t *testing.T, w, h int) *harness {
 	hs := &harness{t: t, m: New(Config{Local: local, Connect: connect}), local: local, remote: remote}
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
 	hs.run(hs.m.load(localPane, "/home/me", ""))
-	hs.run(hs.m.connect("ftpes://me@example.org/pub", ""))
+	hs.run(hs.m.connect(Target{URL: "ftpes://me@example.org/pub"}, ""))
 	return hs
 }
 
@@ -338,7 +338,7 @@ func TestQuitAsksWhileTransfersRun(t *testing.T) {
 
 func TestPasswordIsAskedWhenNoneIsKnown(t *testing.T) {
 	h := newHarness(t, 120, 35)
-	h.run(h.m.connect("ftpes://secret@example.org/", ""))
+	h.run(h.m.connect(Target{URL: "ftpes://secret@example.org/"}, ""))
 	d, ok := h.m.dialog.(*promptDialog)
 	if !ok || !strings.Contains(d.title, "Password") {
 		t.Fatalf("dialog %#v", h.m.dialog)
