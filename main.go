@@ -5,6 +5,7 @@
 //	ferry ls  [flags] URL            list a directory, one entry per line
 //	ferry get [flags] URL [LOCAL]    download one file ("-" is stdout)
 //	ferry put [flags] LOCAL URL      upload one file
+//	ferry get -r, put -r, mirror     copy directory trees over parallel connections
 //	ferry bookmarks                  list bookmarks, name and URL
 //
 // With -b NAME in place of a URL, a verb uses a bookmark's server and
@@ -29,6 +30,14 @@ const usage = `usage:
   ferry ls  [flags] URL            one entry per line, no header
   ferry get [flags] URL [LOCAL]    download one file (LOCAL defaults to its base name, "-" is stdout)
   ferry put [flags] LOCAL URL      upload one file
+  ferry get -r [flags] URL [LOCALDIR]          download a directory tree (into LOCALDIR/NAME if
+                                               LOCALDIR exists, else as LOCALDIR; default .)
+  ferry put -r [flags] LOCALDIR URL            upload a directory tree (into URL/NAME if URL ends in /)
+  ferry mirror [flags] URL LOCALDIR            make LOCALDIR a copy of the remote directory's contents
+  ferry mirror --reverse [flags] LOCALDIR URL  make the remote directory a copy of LOCALDIR's contents
+    --parallel N          connections at once, 1-10 (default 4)
+    --on-conflict POLICY  for files that exist: newer (default: transfer when the source is newer
+                          or the sizes differ), overwrite, skip, resume, rename (keep both)
   ferry bookmarks                  list bookmarks: name, a tab, URL (no passwords)
 
 URL: ftp://[user[:pass]@]host[:port]/path   (TLS when offered: --tls auto)
@@ -91,9 +100,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "ls":
 		err = env.ls(ctx, rest)
 	case "get":
-		err = env.get(ctx, rest)
+		if recursive(rest) {
+			err = env.getTree(ctx, rest)
+		} else {
+			err = env.get(ctx, rest)
+		}
 	case "put":
-		err = env.put(ctx, rest)
+		if recursive(rest) {
+			err = env.putTree(ctx, rest)
+		} else {
+			err = env.put(ctx, rest)
+		}
+	case "mirror":
+		err = env.mirror(ctx, rest)
 	case "bookmarks":
 		err = env.listBookmarks(rest)
 	default:

@@ -1,0 +1,407 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"ferry/protocol"
+	"ferry/transfers"
+)
+
+// defaultParallel is how many connections the tree verbs use unless told:
+// on loopback vsftpd, 1000 small files over TLS took 2.5 s with one, 1.4 s
+// with two and 0.9 s with four; more than four gained nothing on two cores.
+const defaultParallel = 4
+
+// treeFlags adds the flags of the verbs that move directory trees.
+type treeFlags struct {
+	parallel   int
+	onConflict string
+	recursive  bool
+	reverse    bool
+}
+
+func (c *cli) treeFlagSet(verb string, tf *treeFlags) *flag.FlagSet {
+	fs := c.flags(verb)
+	fs.IntVar(&tf.parallel, "parallel", defaultParallel, "connections used at once (1-10)")
+	fs.StringVar(&tf.onConflict, "on-conflict", "newer", "overwrite|skip|resume|newer|rename")
+	switch verb {
+	case "mirror":
+		fs.BoolVar(&tf.reverse, "reverse", false, "upload LOCALDIR to URL")
+	default:
+		fs.BoolVar(&tf.recursive, "r", false, "copy a directory tree")
+	}
+	return fs
+}
+
+// policy checks the tree flags and returns the conflict policy.
+func (tf *treeFlags) policy() (transfers.Policy, error) {
+	if tf.parallel < 1 || tf.parallel > transfers.MaxWorkers {
+		return 0, usagef("--parallel must be 1 to %d", transfers.MaxWorkers)
+	}
+	p, err := transfers.ParsePolicy(tf.onConflict)
+	if err != nil || p == transfers.Ask {
+		return 0, usagef("--on-conflict must be overwrite, skip, resume, newer or rename, not %q", tf.onConflict)
+	}
+	return p, nil
+}
+
+// recursive reports whether a get or put command line asks for -r.
+func recursive(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-r", "--r", "-r=true", "--r=true":
+			return true
+		}
+	}
+	return false
+}
+
+// mirror copies the contents of a remote directory into a local folder
+// (created if needed) or, with --reverse, of a local folder into a remote
+// directory, the way lftp's mirror does.
+func (c *cli) mirror(ctx context.Context, args []string) error {
+	var tf treeFlags
+	pos, err := parseArgs(c.treeFlagSet("mirror", &tf), args)
+	if err != nil {
+		return err
+	}
+	policy, err := tf.policy()
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		if tf.reverse {
+			return usagef("mirror --reverse takes a local folder and a URL")
+		}
+		return usagef("mirror takes a URL and a local folder")
+	}
+	rawURL, local := pos[0], pos[1]
+	if tf.reverse {
+		local, rawURL = pos[0], pos[1]
+	}
+	t, err := c.target(rawURL)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	spec := transfers.Spec{Site: t.String(), Remote: cleanRemote(t.Path), Dir: true}
+	if tf.reverse {
+		spec.Direction = transfers.Upload
+		spec.LocalRoot, err = existingDir(local)
+	} else {
+		spec.Direction = transfers.Download
+		spec.LocalRoot, err = makeDir(local)
+	}
+	if err != nil {
+		return err
+	}
+	return c.transfer(ctx, t, tf.parallel, policy, spec)
+}
+
+// getTree is "get -r URL [LOCALDIR]": the remote directory is copied under
+// its own name into LOCALDIR (default: the current folder) when that
+// exists, or becomes LOCALDIR when it does not, as cp -r does.
+func (c *cli) getTree(ctx context.Context, args []string) error {
+	var tf treeFlags
+	pos, err := parseArgs(c.treeFlagSet("get", &tf), args)
+	if err != nil {
+		return err
+	}
+	policy, err := tf.policy()
+	if err != nil {
+		return err
+	}
+	if len(pos) < 1 || len(pos) > 2 {
+		return usagef("get -r takes a URL and an optional local folder")
+	}
+	t, err := c.target(pos[0])
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	remote := cleanRemote(t.Path)
+	spec := transfers.Spec{Site: t.String(), Direction: transfers.Download, Remote: remote, Dir: true}
+	local := "."
+	if len(pos) == 2 {
+		local = pos[1]
+	}
+	if st, err := os.Stat(local); err == nil && st.IsDir() {
+		if remote != "" && remote != "/" {
+			base := path.Base(remote)
+			if !safeLocalName(base) {
+				return usagef("get -r: %q cannot be a local folder name", base)
+			}
+			spec.Local = base
+		} else if len(pos) == 1 {
+			return usagef("get -r of the login directory needs a LOCALDIR")
+		}
+		spec.LocalRoot, err = filepath.Abs(local)
+	} else {
+		spec.LocalRoot, err = makeDir(local)
+	}
+	if err != nil {
+		return err
+	}
+	return c.transfer(ctx, t, tf.parallel, policy, spec)
+}
+
+// putTree is "put -r LOCALDIR URL": a URL ending in "/" (or naming the
+// login directory) receives LOCALDIR under its own name; any other URL
+// names the copy itself. Missing remote directories are created.
+func (c *cli) putTree(ctx context.Context, args []string) error {
+	var tf treeFlags
+	pos, err := parseArgs(c.treeFlagSet("put", &tf), args)
+	if err != nil {
+		return err
+	}
+	policy, err := tf.policy()
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return usagef("put -r takes a local folder and a URL")
+	}
+	t, err := c.target(pos[1])
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	root, err := existingDir(pos[0])
+	if err != nil {
+		return err
+	}
+	remote := t.Path
+	if remote == "" || strings.HasSuffix(remote, "/") {
+		remote += filepath.Base(root)
+	}
+	spec := transfers.Spec{
+		Site: t.String(), Direction: transfers.Upload, Remote: cleanRemote(remote),
+		LocalRoot: root, Dir: true,
+	}
+	return c.transfer(ctx, t, tf.parallel, policy, spec)
+}
+
+// cleanRemote drops trailing slashes from a remote path, keeping "/".
+func cleanRemote(p string) string {
+	if p == "" {
+		return ""
+	}
+	if q := strings.TrimRight(p, "/"); q != "" {
+		return q
+	}
+	return "/"
+}
+
+func existingDir(dir string) (string, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return "", err
+	}
+	if !st.IsDir() {
+		return "", fmt.Errorf("%s is not a directory", dir)
+	}
+	return filepath.Abs(dir)
+}
+
+func makeDir(dir string) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	return filepath.Abs(dir)
+}
+
+// transfer runs one directory job through a queue of parallel workers,
+// shows progress on a terminal, and reports what failed.
+func (c *cli) transfer(ctx context.Context, t target, parallel int, policy transfers.Policy, spec transfers.Spec) error {
+	// Ask for the password once, not once per connection.
+	user, pass, err := c.credentials(t)
+	if err != nil {
+		return err
+	}
+	opts, err := c.options(t)
+	if err != nil {
+		return err
+	}
+	login := func(ctx context.Context, warn bool) (*protocol.Conn, error) {
+		conn, err := protocol.Dial(ctx, t.Addr(), opts)
+		if err != nil {
+			return nil, explainTLS(err)
+		}
+		if warn && conn.TLSRefused() {
+			fmt.Fprintf(c.stderr, "ferry: warning: %s refused AUTH TLS; continuing in plain text, the password and data are not encrypted (use ftpes:// to require TLS)\n", t.Host)
+		}
+		if err := conn.Login(ctx, user, pass); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("login to %s: %w", t.Host, err)
+		}
+		return conn, nil
+	}
+	// The first connection checks the login, the certificate and the
+	// remote folder before anything is queued; the queue then uses it.
+	first, err := login(ctx, true)
+	if err != nil {
+		return err
+	}
+	if spec.Direction == transfers.Download {
+		if err := checkRemoteDir(ctx, first, spec.Remote); err != nil {
+			first.Quit(context.WithoutCancel(ctx))
+			return fmt.Errorf("%s: %w", t, err)
+		}
+	}
+	spare := make(chan *protocol.Conn, 1)
+	spare <- first
+	dial := func(ctx context.Context, _ string) (*protocol.Conn, error) {
+		select {
+		case conn := <-spare:
+			return conn, nil
+		default:
+		}
+		return login(ctx, false)
+	}
+	q := transfers.New(transfers.Options{Dial: dial, Workers: parallel, Policy: policy})
+	q.Add(spec)
+
+	var show *progress
+	if f, ok := c.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		show = &progress{w: f, fd: int(f.Fd())}
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- q.Wait(ctx) }()
+	for done := false; !done; {
+		select {
+		case err = <-waited:
+			done = true
+		case <-q.Changed():
+		}
+		if show != nil {
+			show.draw(q.Snapshot())
+		}
+	}
+	snap := q.Snapshot()
+	if show != nil {
+		show.draw(snap)
+		show.end()
+	}
+	q.Close()
+	select {
+	case conn := <-spare: // never used
+		conn.Quit(context.WithoutCancel(ctx))
+	default:
+	}
+	if err != nil {
+		return fmt.Errorf("interrupted; run the same command again to resume (partial downloads are kept as .part)")
+	}
+	return c.reportJobs(snap)
+}
+
+// checkRemoteDir makes sure a directory to download exists: some servers
+// (vsftpd) list a missing directory as an empty one.
+func checkRemoteDir(ctx context.Context, conn *protocol.Conn, dir string) error {
+	if dir == "" {
+		return nil
+	}
+	home, err := conn.CurrentDir(ctx)
+	if err != nil {
+		return err
+	}
+	if err := conn.ChangeDir(ctx, dir); err != nil {
+		return err
+	}
+	return conn.ChangeDir(ctx, home)
+}
+
+// reportJobs lists failed jobs and skips that were not the conflict policy's
+// doing, and returns an error when anything failed.
+func (c *cli) reportJobs(s transfers.Snapshot) error {
+	failed, files := 0, 0
+	for _, j := range s.Jobs {
+		if !j.Dir {
+			files++
+		}
+		name := j.Remote
+		if j.Direction == transfers.Upload && j.Local != "" {
+			name = j.Local
+		}
+		switch {
+		case j.State == transfers.Failed:
+			failed++
+			fmt.Fprintf(c.stderr, "ferry: failed: %s: %s\n", name, j.Reason)
+		case j.State == transfers.Skipped && !strings.HasPrefix(j.Reason, "the target"):
+			fmt.Fprintf(c.stderr, "ferry: skipped %s: %s\n", name, j.Reason)
+		case j.State != transfers.Done && j.State != transfers.Skipped:
+			failed++
+			fmt.Fprintf(c.stderr, "ferry: not done: %s: %s %s\n", name, j.State, j.Reason)
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d transfers failed", failed, max(files, failed))
+	}
+	return nil
+}
+
+// progress draws one status line on a terminal.
+type progress struct {
+	w  io.Writer
+	fd int
+}
+
+func (p *progress) draw(s transfers.Snapshot) {
+	files, finished := 0, 0
+	current := ""
+	for _, j := range s.Jobs {
+		if j.Dir {
+			continue
+		}
+		files++
+		if j.State.Finished() {
+			finished++
+		}
+		if j.State == transfers.Active && current == "" {
+			current = j.Remote
+			if j.Direction == transfers.Upload {
+				current = j.Local
+			}
+		}
+	}
+	line := fmt.Sprintf("%d/%d files  %s/%s  %s/s", finished, files, size(s.Done), size(s.Total), size(int64(s.Speed)))
+	if s.ETA >= 0 {
+		line += "  ETA " + s.ETA.Round(time.Second).String()
+	}
+	if current != "" {
+		line += "  " + current
+	}
+	width := 80
+	if w, _, err := term.GetSize(p.fd); err == nil && w > 1 {
+		width = w - 1
+	}
+	if r := []rune(line); len(r) > width {
+		line = string(r[:width])
+	}
+	fmt.Fprintf(p.w, "\r\x1b[K%s", line)
+}
+
+func (p *progress) end() { fmt.Fprintln(p.w) }
+
+// size formats a byte count with binary units.
+func size(n int64) string {
+	const units = "KMGTPE"
+	if n < 1024 {
+		return fmt.Sprintf("%d B", n)
+	}
+	f := float64(n)
+	i := -1
+	for f >= 1024 && i < len(units)-1 {
+		f /= 1024
+		i++
+	}
+	return fmt.Sprintf("%.1f %ciB", f, units[i])
+}
