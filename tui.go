@@ -98,6 +98,14 @@ func (c *cli) applySettings(cfg *ui.Config, themeFlag string) error {
 	}
 	cfg.Theme = theme
 	cfg.Trust = c.trustStore()
+	marks := bookmarks.Load(dir)
+	if err := marks.Err(); err != nil {
+		fmt.Fprintf(c.stderr, "ferry: %v; the site manager shows no bookmarks and will not change the file\n", err)
+	}
+	for _, w := range marks.Warnings() {
+		fmt.Fprintf(c.stderr, "ferry: warning: %v\n", w)
+	}
+	cfg.Bookmarks = marks
 	return nil
 }
 

@@ -162,4 +162,3 @@ func certProblem(err error) (*trust.CertProblem, bool) {
 	}
 	return trust.Diagnose(de.Err, de.Addr, time.Now())
 }
-

@@ -13,6 +13,7 @@ type KeyMap struct {
 	View, Edit, Copy, Move, Rename, Mkdir    key.Binding
 	Chmod, Delete                            key.Binding
 	Refresh, GoTo, Log, Connect, Help, Quit  key.Binding
+	Sites, Queue                             key.Binding
 }
 
 // DefaultKeyMap is the binding set users of mc and FileZilla expect.
@@ -49,7 +50,9 @@ func DefaultKeyMap() KeyMap {
 		Refresh:      b([]string{"ctrl+r"}, "^R", "refresh"),
 		GoTo:         b([]string{"ctrl+g"}, "^G", "go to path"),
 		Log:          b([]string{"ctrl+l"}, "^L", "log"),
-		Connect:      b([]string{"ctrl+o"}, "^O", "connect"),
+		Connect:      b([]string{"ctrl+o"}, "^O", "quick connect"),
+		Sites:        b([]string{"b", "f9"}, "b/F9", "site manager"),
+		Queue:        b([]string{"ctrl+t"}, "^T", "transfer queue"),
 		Help:         b([]string{"?"}, "?", "help"),
 		Quit:         b([]string{"f10", "q", "ctrl+c"}, "F10/q", "quit"),
 	}
@@ -66,6 +69,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Parent, k.SwitchPane},
 		{k.Select, k.Invert, k.SelectGlob, k.UnselectGlob, k.Filter, k.Hidden, k.Sort, k.ReverseSort},
 		{k.View, k.Edit, k.Copy, k.Move, k.Rename, k.Mkdir, k.Chmod, k.Delete},
-		{k.Refresh, k.GoTo, k.Log, k.Connect, k.Help, k.Quit},
+		{k.Refresh, k.GoTo, k.Log, k.Connect, k.Sites, k.Queue, k.Help, k.Quit},
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"ferry/bookmarks"
 	"ferry/panes"
 	"ferry/protocol/listing"
 	"ferry/themes"
@@ -55,8 +56,9 @@ type Config struct {
 	Editor     string    // "" for $EDITOR, else vi
 	LogFile    io.Writer // --debug: a copy of the conversation
 	IsDark     bool
-	Theme      themes.Theme // the zero value means themes.Default()
-	Trust      *trust.Store // known certificates; nil offers "trust once" only
+	Theme      themes.Theme    // the zero value means themes.Default()
+	Trust      *trust.Store    // known certificates; nil offers "trust once" only
+	Bookmarks  *bookmarks.File // the site manager's bookmarks; nil hides it
 }
 
 const (
@@ -79,7 +81,7 @@ type Model struct {
 
 	remote       RemoteFS
 	remoteTarget Target
-	running   int // transfers in the background
+	running      int // transfers in the background
 
 	spinning bool // a spinner tick is pending
 
@@ -136,9 +138,12 @@ func (m *Model) Init() tea.Cmd {
 		dir, _ = m.panes[localPane].fs.Home(context.Background())
 	}
 	cmds := []tea.Cmd{m.load(localPane, dir, ""), m.log.listen()}
-	if m.cfg.Start.set() {
+	switch {
+	case m.cfg.Start.set():
 		cmds = append(cmds, m.connect(m.cfg.Start, ""))
-	} else {
+	case m.cfg.Bookmarks != nil && len(m.cfg.Bookmarks.All()) > 0:
+		m.dialog = m.siteManager()
+	default:
 		m.dialog = m.quickConnect()
 	}
 	return tea.Batch(cmds...)
@@ -152,6 +157,16 @@ func (m *Model) quickConnect() dialog {
 			}
 			return m.connect(Target{URL: strings.TrimSpace(url)}, "")
 		})
+}
+
+// siteManager opens the bookmarks list. The connection shown now can be
+// saved from it as a new bookmark.
+func (m *Model) siteManager() dialog {
+	var current *Target
+	if m.remote != nil {
+		current = &m.remoteTarget
+	}
+	return newSitesDialog(m.cfg.Bookmarks, current, m.width, m.height)
 }
 
 func (m *Model) connect(t Target, password string) tea.Cmd {
@@ -413,6 +428,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.layout()
 	case key.Matches(msg, k.Connect):
 		m.dialog = m.quickConnect()
+	case key.Matches(msg, k.Sites):
+		if m.cfg.Bookmarks != nil {
+			m.dialog = m.siteManager()
+		}
 	case key.Matches(msg, k.Help):
 		m.dialog = &helpDialog{keys: m.keys, help: m.help}
 	case key.Matches(msg, k.View):
