@@ -34,6 +34,12 @@ type cli struct {
 	debug       bool
 	bookmark    string // -b NAME: remote arguments are paths on this bookmark's server
 
+	// The TUI's session secrets, by ui.SiteOf, for the queue's
+	// connections: typed passwords and certificates trusted once. They
+	// live in memory only.
+	sessionPasswords, sessionPins sync.Map
+	parallel                      int // transfer workers (config.toml's parallel)
+
 	knownOnce sync.Once // opens known (known_certs.toml) on first use
 	known     *trust.Store
 }

@@ -52,7 +52,8 @@ func TestTUIEndToEndInTmux(t *testing.T) {
 		}
 		return string(out)
 	}
-	script := fmt.Sprintf("cd %q && FERRY_PASSWORD=%q TERM=xterm-256color %q --ca %q", local, s.Password, bin, s.CAFile)
+	script := fmt.Sprintf("cd %q && XDG_CONFIG_HOME=%q XDG_STATE_HOME=%q FERRY_PASSWORD=%q TERM=xterm-256color %q --ca %q",
+		local, filepath.Join(dir, "config"), filepath.Join(dir, "state"), s.Password, bin, s.CAFile)
 	tm("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "35", script)
 	t.Cleanup(func() { exec.Command(tmux, "-L", socket, "kill-server").Run() })
 
@@ -98,7 +99,7 @@ func TestTUIEndToEndInTmux(t *testing.T) {
 			time.Sleep(100 * time.Millisecond)
 		}
 	}
-	sc := waitFor("copied 2 item(s)")
+	sc := waitFor("transfers finished: 2 done")
 	left := ""
 	for _, line := range strings.Split(sc, "\n") {
 		if len([]rune(line)) > 60 {
@@ -110,6 +111,22 @@ func TestTUIEndToEndInTmux(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(local, "zeta-not-selected.txt")); err == nil {
 		t.Fatal("copied a file that was not selected")
+	}
+
+	// F6 moves the file under the cursor down: it arrives and leaves the server.
+	keys("End", "F6")
+	waitFor("Move?")
+	keys("y")
+	for deadline := time.Now().Add(15 * time.Second); ; {
+		_, local := os.Stat(filepath.Join(local, "zeta-not-selected.txt"))
+		_, remote := os.Stat(s.Path("incoming/zeta-not-selected.txt"))
+		if local == nil && os.IsNotExist(remote) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("move: local %v, remote %v; screen:\n%s", local, remote, screen())
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 	keys("q")
 }

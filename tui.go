@@ -16,6 +16,7 @@ import (
 	"ferry/panes"
 	"ferry/protocol"
 	"ferry/themes"
+	"ferry/transfers"
 	"ferry/ui"
 )
 
@@ -57,6 +58,11 @@ func (c *cli) tui(ctx context.Context, args []string) error {
 		cfg.LogFile = f
 		c.debug = false // the conversation goes to the file, not the screen
 	}
+	q, err := c.openQueue(&cfg)
+	if err != nil {
+		return err
+	}
+	defer q.Close()
 	cfg.IsDark = lipgloss.HasDarkBackground(os.Stdin, os.Stdout)
 	_, err = tea.NewProgram(ui.New(cfg), tea.WithContext(ctx)).Run()
 	if err == tea.ErrProgramKilled && ctx.Err() != nil {
@@ -81,6 +87,7 @@ func (c *cli) applySettings(cfg *ui.Config, themeFlag string) error {
 		fmt.Fprintf(c.stderr, "ferry: warning: %v\n", w)
 	}
 	cfg.ShowHidden = settings.ShowHidden
+	c.parallel = settings.Parallel
 	cfg.Editor = settings.Editor
 	if cfg.Editor == "" {
 		cfg.Editor = os.Getenv("VISUAL")
@@ -128,6 +135,7 @@ func (c *cli) connectRemote(ctx context.Context, ut ui.Target, password string, 
 	}
 	if ut.Pin != nil {
 		opts = bookmarks.Pin(opts, ut.Pin)
+		c.sessionPins.Store(ui.SiteOf(ut), ut.Pin)
 	}
 	opts.Debug, opts.DebugLevel = log, 1
 	user, pass := t.User, password
@@ -140,8 +148,11 @@ func (c *cli) connectRemote(ctx context.Context, ut ui.Target, password string, 
 		if !found && needsPassword(user) {
 			return nil, ui.ErrNeedPassword
 		}
-	} else if t.Bookmark != nil && user == "" {
-		user = t.Bookmark.User
+	} else {
+		if t.Bookmark != nil && user == "" {
+			user = t.Bookmark.User
+		}
+		c.sessionPasswords.Store(ui.SiteOf(ut), password) // for the queue's connections
 	}
 	dial := func(ctx context.Context) (*protocol.Conn, error) {
 		conn, err := protocol.Dial(ctx, t.Addr(), opts)
@@ -166,6 +177,69 @@ func (c *cli) connectRemote(ctx context.Context, ut ui.Target, password string, 
 		return nil, err // not a typed nil inside the interface
 	}
 	return r, nil
+}
+
+// openQueue makes the transfer queue the TUI enqueues copies and moves
+// in, and loads what an earlier run left unfinished.
+func (c *cli) openQueue(cfg *ui.Config) (*transfers.Queue, error) {
+	statePath, err := transfers.DefaultStatePath()
+	if err != nil {
+		return nil, err
+	}
+	saved, err := transfers.Load(statePath)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "ferry: warning: the saved transfer queue is unreadable (%v); it is not offered\n", err)
+		saved = nil
+	}
+	q := transfers.New(transfers.Options{Dial: c.dialSite, Workers: c.parallel, StatePath: statePath})
+	cfg.Queue, cfg.Saved = q, saved
+	return q, nil
+}
+
+// dialSite opens a queue worker's connection to a site (ui.SiteOf: a URL
+// without password, or a bookmark name), with the credentials and
+// certificate trust of the session that connected to it.
+func (c *cli) dialSite(ctx context.Context, site string) (*protocol.Conn, error) {
+	var t target
+	var err error
+	if strings.Contains(site, "://") {
+		t, err = parseTarget(site)
+	} else {
+		t, err = c.bookmarkTarget(site, "")
+	}
+	if err != nil {
+		return nil, err
+	}
+	opts, err := c.options(t)
+	if err != nil {
+		return nil, err
+	}
+	if pin, ok := c.sessionPins.Load(site); ok {
+		opts = bookmarks.Pin(opts, pin.([]byte))
+	}
+	user, pass, found, err := c.storedCredentials(t)
+	if err != nil {
+		return nil, err
+	}
+	if !found && needsPassword(user) {
+		p, ok := c.sessionPasswords.Load(site)
+		if !ok {
+			return nil, fmt.Errorf("no password for %s: connect to it in the remote pane first", site)
+		}
+		pass = p.(string)
+		if t.Bookmark != nil && user == "" {
+			user = t.Bookmark.User
+		}
+	}
+	conn, err := protocol.Dial(ctx, t.Addr(), opts)
+	if err != nil {
+		return nil, explainTLS(err)
+	}
+	if err := conn.Login(ctx, user, pass); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("login to %s: %w", t.Host, err)
+	}
+	return conn, nil
 }
 
 // openDebugLog opens $XDG_STATE_HOME/ferry/debug.log for appending.

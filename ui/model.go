@@ -25,6 +25,7 @@ import (
 	"ferry/panes"
 	"ferry/protocol/listing"
 	"ferry/themes"
+	"ferry/transfers"
 	"ferry/trust"
 )
 
@@ -59,6 +60,13 @@ type Config struct {
 	Theme      themes.Theme    // the zero value means themes.Default()
 	Trust      *trust.Store    // known certificates; nil offers "trust once" only
 	Bookmarks  *bookmarks.File // the site manager's bookmarks; nil hides it
+	// Queue runs copies and moves between the local pane and a server in
+	// the background; its Dial gets SiteOf(target) as the site. Without
+	// one, transfers run directly over the browsing connection.
+	Queue *transfers.Queue
+	// Saved are jobs an earlier run left unfinished; the UI offers to
+	// resume them.
+	Saved []transfers.Saved
 }
 
 const (
@@ -91,6 +99,19 @@ type Model struct {
 
 	log     *logPanel
 	showLog bool
+
+	queue *queuePanel // nil without a Config.Queue
+	// moves holds the queue jobs of moves: when a job and everything it
+	// expanded into are done, its source is removed.
+	moves map[transfers.ID]moveSource
+}
+
+// moveSource is what a finished move removes.
+type moveSource struct {
+	fs    panes.FS
+	path  string
+	entry listing.Entry
+	pane  int
 }
 
 // New builds the root model.
@@ -112,6 +133,10 @@ func New(cfg Config) *Model {
 	}
 	for i := range m.panes {
 		m.panes[i] = newPaneView(cfg.ShowHidden)
+	}
+	if cfg.Queue != nil {
+		m.queue = newQueuePanel(cfg.Queue, &m.styles)
+		m.moves = map[transfers.ID]moveSource{}
 	}
 	m.panes[localPane].fs = cfg.Local
 	if cfg.Local == nil {
@@ -137,8 +162,17 @@ func (m *Model) Init() tea.Cmd {
 	if dir == "" {
 		dir, _ = m.panes[localPane].fs.Home(context.Background())
 	}
-	cmds := []tea.Cmd{m.load(localPane, dir, ""), m.log.listen()}
+	cmds := []tea.Cmd{m.load(localPane, dir, ""), m.log.listen(), m.queue.listen()}
 	switch {
+	case len(m.cfg.Saved) > 0 && m.queue != nil:
+		saved, q := m.cfg.Saved, m.queue.q
+		m.dialog = &confirmDialog{title: "Resume transfers?", body: []string{
+			fmt.Sprintf("%d transfer(s) from the last session did not finish.", len(saved)),
+			"Partial downloads continue from their .part files.",
+		}, onYes: func() tea.Msg { q.Restore(saved); return nil }}
+		if m.cfg.Start.set() {
+			cmds = append(cmds, m.connect(m.cfg.Start, ""))
+		}
 	case m.cfg.Start.set():
 		cmds = append(cmds, m.connect(m.cfg.Start, ""))
 	case m.cfg.Bookmarks != nil && len(m.cfg.Bookmarks.All()) > 0:
@@ -250,6 +284,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.connect(msg.target, "")
 	case opDoneMsg:
 		return m, m.opDone(msg)
+	case queueMsg:
+		return m, m.queueChanged(msg.snap)
+	case enqueueMsg:
+		m.enqueueConfirmed(msg)
+		return m, nil
 	case startTransferMsg:
 		m.running++
 		m.setStatus("transferring…", false)
@@ -361,11 +400,25 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.filterKey(v, msg)
 	}
 	k := m.keys
+	if m.queue != nil && key.Matches(msg, k.Queue) {
+		m.queue.shown = !m.queue.focused || !m.queue.shown
+		m.queue.focused = m.queue.shown
+		m.layout()
+		return m, nil
+	}
+	if m.queue != nil && m.queue.focused && m.queue.visible() {
+		if handled, err := m.queue.handleKey(msg); handled {
+			if err != nil {
+				m.setStatus(err.Error(), true)
+			}
+			return m, nil
+		}
+	}
 	p := v.model
 	switch {
 	case key.Matches(msg, k.Quit):
-		if m.running > 0 {
-			m.dialog = &confirmDialog{title: "Quit?", body: []string{fmt.Sprintf("%d transfer(s) still running will be interrupted.", m.running)}, onYes: m.quit()}
+		if n := m.running + m.queuedWork(); n > 0 {
+			m.dialog = &confirmDialog{title: "Quit?", body: []string{fmt.Sprintf("%d transfer(s) still running or queued will be interrupted;", n), "interrupted downloads resume from their .part files next time."}, onYes: m.quit()}
 			return m, nil
 		}
 		return m, m.quit()
@@ -589,6 +642,9 @@ func (m *Model) transfer(move bool) tea.Cmd {
 		verb = "Move"
 	}
 	srcDir, dstDir := src.model.Dir(), dst.model.Dir()
+	if m.queue != nil && m.remote != nil && (src.fs == FS(m.remote)) != (dst.fs == FS(m.remote)) {
+		return m.enqueue(move, src, dst, entries)
+	}
 	body := []string{fmt.Sprintf("%d item(s) to %s:", len(entries), dst.title())}
 	for _, e := range entries {
 		body = append(body, "  "+e.Name)
@@ -708,6 +764,11 @@ func redactURL(u string) string {
 // layout sizes the children for the window.
 func (m *Model) layout() {
 	h := m.height - 2 // status and key hints
+	if m.queue.visible() {
+		qh := min(8, max(h/4, 3))
+		m.queue.setSize(m.width, qh)
+		h -= qh
+	}
 	if m.showLog {
 		logH := min(10, max(h/3, 3))
 		m.log.setSize(m.width, logH)
@@ -741,6 +802,9 @@ func (m *Model) View() tea.View {
 		body = m.panes[m.active].View(&m.styles, true, spin, tag)
 	}
 	parts := []string{body}
+	if m.queue.visible() {
+		parts = append(parts, m.queue.View(&m.styles))
+	}
 	if m.showLog {
 		parts = append(parts, m.log.View(&m.styles))
 	}

@@ -1,0 +1,195 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"net/url"
+	"slices"
+
+	tea "charm.land/bubbletea/v2"
+
+	"ferry/panes"
+	"ferry/protocol/listing"
+	"ferry/transfers"
+)
+
+// FS is panes.FS, named here for comparisons with the remote.
+type FS = panes.FS
+
+// SiteOf names a target for the queue's Dial: the bookmark's name, or the
+// URL without its password (the queue saves sites to disk).
+func SiteOf(t Target) string {
+	if t.Bookmark != "" {
+		return t.Bookmark
+	}
+	u, err := url.Parse(t.URL)
+	if err != nil {
+		return t.URL
+	}
+	if u.User != nil {
+		u.User = url.User(u.User.Username())
+	}
+	return u.String()
+}
+
+// enqueue hands a copy or move between the local pane and the server to
+// the transfer queue, after the user confirms.
+func (m *Model) enqueue(move bool, src, dst *paneView, entries []listing.Entry) tea.Cmd {
+	site := SiteOf(m.remoteTarget)
+	download := src.fs == FS(m.remote)
+	srcDir, dstDir := src.model.Dir(), dst.model.Dir()
+	var specs []transfers.Spec
+	for i := range entries {
+		e := &entries[i]
+		if e.Kind != listing.File && e.Kind != listing.Dir {
+			continue // links and devices are not transferred
+		}
+		sp := transfers.Spec{Site: site, Dir: e.Kind == listing.Dir, Source: transfers.EntryFacts(e)}
+		if download {
+			sp.Direction = transfers.Download
+			sp.Remote, sp.LocalRoot, sp.Local = src.fs.Join(srcDir, e.RawName), dstDir, e.RawName
+		} else {
+			sp.Direction = transfers.Upload
+			sp.Remote, sp.LocalRoot, sp.Local = dst.fs.Join(dstDir, e.RawName), srcDir, e.RawName
+		}
+		specs = append(specs, sp)
+	}
+	if len(specs) == 0 {
+		m.setStatus("nothing to transfer: links and special files are not copied", true)
+		return nil
+	}
+	verb := "Copy"
+	if move {
+		verb = "Move"
+	}
+	body := []string{fmt.Sprintf("%d item(s) to %s (in the transfer queue):", len(specs), dst.title())}
+	for _, sp := range specs {
+		body = append(body, "  "+listing.DisplayName(sp.Local))
+	}
+	srcFS, pane := src.fs, m.active
+	m.dialog = &confirmDialog{title: verb + "?", body: body, onYes: func() tea.Msg {
+		return enqueueMsg{specs: specs, move: move, srcFS: srcFS, srcDir: srcDir, entries: entries, pane: pane}
+	}}
+	src.model.ClearSelection()
+	return nil
+}
+
+// enqueueMsg adds confirmed jobs to the queue.
+type enqueueMsg struct {
+	specs   []transfers.Spec
+	move    bool
+	srcFS   panes.FS
+	srcDir  string
+	entries []listing.Entry
+	pane    int
+}
+
+func (m *Model) enqueueConfirmed(msg enqueueMsg) {
+	ids := m.queue.q.Add(msg.specs...)
+	if msg.move {
+		k := 0
+		for _, e := range msg.entries {
+			if e.Kind != listing.File && e.Kind != listing.Dir {
+				continue
+			}
+			m.moves[ids[k]] = moveSource{fs: msg.srcFS, path: msg.srcFS.Join(msg.srcDir, e.RawName), entry: e, pane: msg.pane}
+			k++
+		}
+	}
+	m.layout()
+	m.setStatus(fmt.Sprintf("%d item(s) queued", len(ids)), false)
+}
+
+// queuedWork counts jobs that quitting would interrupt.
+func (m *Model) queuedWork() int {
+	if m.queue == nil {
+		return 0
+	}
+	c := m.queue.snap.Counts
+	return c[transfers.Queued] + c[transfers.Active] + c[transfers.Conflict]
+}
+
+// queueChanged takes a new snapshot: it asks about conflicts, finishes
+// moves whose copies are complete, refreshes panes when jobs end, and
+// waits for the next change.
+func (m *Model) queueChanged(snap transfers.Snapshot) tea.Cmd {
+	before := m.queue.snap.Counts
+	wasActive := m.queue.active()
+	wasVisible := m.queue.visible()
+	m.queue.setSnapshot(snap)
+	if wasVisible != m.queue.visible() {
+		m.layout()
+	}
+	cmds := []tea.Cmd{m.queue.listen()}
+	if m.dialog == nil {
+		for _, j := range snap.Jobs {
+			if j.State == transfers.Conflict {
+				m.dialog = &conflictDialog{q: m.queue.q, job: j}
+				break
+			}
+		}
+	}
+	if wasActive && !m.queue.active() {
+		c := snap.Counts
+		m.setStatus(fmt.Sprintf("transfers finished: %d done, %d failed, %d skipped", c[transfers.Done], c[transfers.Failed], c[transfers.Skipped]), c[transfers.Failed] > 0)
+	}
+	cmds = append(cmds, m.finishMoves(snap)...)
+	if snap.Counts[transfers.Done] != before[transfers.Done] || snap.Counts[transfers.Failed] != before[transfers.Failed] {
+		cmds = append(cmds, m.refresh(localPane), m.refresh(remotePane))
+	}
+	return tea.Batch(cmds...)
+}
+
+// finishMoves removes the sources of moves whose jobs are all done. A
+// move with any failed, skipped or cancelled part keeps its source.
+func (m *Model) finishMoves(snap transfers.Snapshot) []tea.Cmd {
+	if len(m.moves) == 0 {
+		return nil
+	}
+	parent := make(map[transfers.ID]transfers.ID, len(snap.Jobs))
+	for _, j := range snap.Jobs {
+		parent[j.ID] = j.Parent
+	}
+	rootOf := func(id transfers.ID) transfers.ID {
+		for parent[id] != 0 {
+			id = parent[id]
+		}
+		return id
+	}
+	type progress struct{ finished, ok, seen bool }
+	state := map[transfers.ID]*progress{}
+	for root := range m.moves {
+		state[root] = &progress{finished: true, ok: true}
+	}
+	for _, j := range snap.Jobs {
+		p, ok := state[rootOf(j.ID)]
+		if !ok {
+			continue
+		}
+		p.seen = true
+		if !j.State.Finished() {
+			p.finished = false
+		}
+		if j.State != transfers.Done {
+			p.ok = false
+		}
+	}
+	var cmds []tea.Cmd
+	for _, root := range slices.Sorted(maps.Keys(state)) {
+		p := state[root]
+		if !p.seen || !p.finished {
+			continue
+		}
+		src := m.moves[root]
+		delete(m.moves, root)
+		if !p.ok {
+			m.setStatus("move of "+src.entry.Name+" incomplete: the source is kept", true)
+			continue
+		}
+		cmds = append(cmds, opCmd("moved "+src.entry.Name, []int{src.pane}, func(ctx context.Context) error {
+			return panes.RemoveAll(ctx, src.fs, src.path, src.entry)
+		}))
+	}
+	return cmds
+}
