@@ -7,6 +7,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -19,7 +20,7 @@ import (
 func main() {
 	kind := flag.String("kind", "vsftpd", "vsftpd, proftpd, pure-ftpd or pyftpdlib")
 	implicit := flag.Bool("implicit", false, "implicit FTPS")
-	fill := flag.String("fill", "", `"demo" for sample files, or empty`)
+	fill := flag.String("fill", "", `what to put on the server, comma-separated: "demo" (sample files), "big" (big/big.bin, 1 GiB), "small" (small/, 1000 files of 4 KiB in 10 folders), "many" (many/, 100,000 empty files)`)
 	flag.Parse()
 
 	s, err := ftptest.New(ftptest.Kind(*kind), ftptest.Options{Implicit: *implicit})
@@ -28,8 +29,22 @@ func main() {
 		os.Exit(1)
 	}
 	defer s.Stop()
-	if *fill == "demo" {
-		if err := fillDemo(s); err != nil {
+	for _, f := range strings.Split(*fill, ",") {
+		var err error
+		switch f {
+		case "":
+		case "demo":
+			err = fillDemo(s)
+		case "big":
+			err = fillBig(s)
+		case "small":
+			err = fillSmall(s)
+		case "many":
+			err = fillMany(s)
+		default:
+			err = fmt.Errorf("unknown -fill %q", f)
+		}
+		if err != nil {
 			fmt.Fprintf(os.Stderr, "ftpserve: %v\n", err)
 			s.Stop()
 			os.Exit(1)
@@ -78,6 +93,58 @@ func writeFile(s *ftptest.Server, name string, data []byte) error {
 		if err := s.Chown(p); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// fillBig writes big/big.bin: 1 GiB of pseudo-random bytes (which no
+// layer can compress), for throughput figures.
+func fillBig(s *ftptest.Server) error {
+	if err := writeFile(s, "big/big.bin", nil); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(s.Path("big/big.bin"), os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	rng := rand.NewChaCha8([32]byte{'f', 'e', 'r', 'r', 'y'})
+	buf := make([]byte, 4<<20)
+	for range (1 << 30) / len(buf) {
+		rng.Read(buf)
+		if _, err := f.Write(buf); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	return f.Close()
+}
+
+// fillSmall writes small/dNN/fNNNN: 1000 files of 4 KiB in 10 folders,
+// for the per-file cost of a mirror.
+func fillSmall(s *ftptest.Server) error {
+	rng := rand.NewChaCha8([32]byte{'s', 'm', 'a', 'l', 'l'})
+	data := make([]byte, 4<<10)
+	for i := range 1000 {
+		rng.Read(data)
+		if err := writeFile(s, fmt.Sprintf("small/d%02d/f%04d.bin", i/100, i), data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fillMany writes many/: 100,000 empty files in one folder, for the
+// memory a huge listing takes.
+func fillMany(s *ftptest.Server) error {
+	if err := writeFile(s, "many/.keep", nil); err != nil {
+		return err
+	}
+	for i := range 100_000 {
+		f, err := os.Create(s.Path(fmt.Sprintf("many/file-%06d.dat", i)))
+		if err != nil {
+			return err
+		}
+		f.Close()
 	}
 	return nil
 }
