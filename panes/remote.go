@@ -236,25 +236,20 @@ func (r *Remote) Chmod(ctx context.Context, p string, mode fs.FileMode) error {
 // Open starts a download. The connection stays busy, and other operations
 // wait, until the returned reader is closed.
 func (r *Remote) Open(ctx context.Context, p string) (io.ReadCloser, error) {
-	r.mu.Lock()
-	var t *protocol.Transfer
-	err := r.doLocked(ctx, true, func(c *protocol.Conn) (err error) {
-		t, err = c.Open(ctx, p, 0)
-		return err
-	})
-	if err != nil {
-		r.mu.Unlock()
-		return nil, err
-	}
-	return &heldTransfer{t: t, r: r}, nil
+	return r.hold(ctx, true, func(c *protocol.Conn) (*protocol.Transfer, error) { return c.Open(ctx, p, 0) })
 }
 
 // Create starts an upload, holding the connection like Open.
 func (r *Remote) Create(ctx context.Context, p string) (io.WriteCloser, error) {
+	return r.hold(ctx, false, func(c *protocol.Conn) (*protocol.Transfer, error) { return c.Create(ctx, p, 0) })
+}
+
+// hold starts a transfer and keeps the connection locked until it closes.
+func (r *Remote) hold(ctx context.Context, repeat bool, start func(*protocol.Conn) (*protocol.Transfer, error)) (*heldTransfer, error) {
 	r.mu.Lock()
 	var t *protocol.Transfer
-	err := r.doLocked(ctx, false, func(c *protocol.Conn) (err error) {
-		t, err = c.Create(ctx, p, 0)
+	err := r.doLocked(ctx, repeat, func(c *protocol.Conn) (err error) {
+		t, err = start(c)
 		return err
 	})
 	if err != nil {
