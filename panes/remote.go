@@ -236,12 +236,20 @@ func (r *Remote) Chmod(ctx context.Context, p string, mode fs.FileMode) error {
 // Open starts a download. The connection stays busy, and other operations
 // wait, until the returned reader is closed.
 func (r *Remote) Open(ctx context.Context, p string) (io.ReadCloser, error) {
-	return r.hold(ctx, true, func(c *protocol.Conn) (*protocol.Transfer, error) { return c.Open(ctx, p, 0) })
+	h, err := r.hold(ctx, true, func(c *protocol.Conn) (*protocol.Transfer, error) { return c.Open(ctx, p, 0) })
+	if err != nil {
+		return nil, err // not a typed nil inside the interface
+	}
+	return h, nil
 }
 
 // Create starts an upload, holding the connection like Open.
 func (r *Remote) Create(ctx context.Context, p string) (io.WriteCloser, error) {
-	return r.hold(ctx, false, func(c *protocol.Conn) (*protocol.Transfer, error) { return c.Create(ctx, p, 0) })
+	h, err := r.hold(ctx, false, func(c *protocol.Conn) (*protocol.Transfer, error) { return c.Create(ctx, p, 0) })
+	if err != nil {
+		return nil, err
+	}
+	return h, nil
 }
 
 // hold starts a transfer and keeps the connection locked until it closes.
