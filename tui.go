@@ -87,6 +87,10 @@ func (c *cli) applySettings(cfg *ui.Config, themeFlag string) error {
 		fmt.Fprintf(c.stderr, "ferry: warning: %v\n", w)
 	}
 	cfg.ShowHidden = settings.ShowHidden
+	cfg.NoConfirmDelete = !settings.ConfirmDelete
+	cfg.Keys = settings.Keys
+	cfg.Sort = map[config.Sort]panes.SortKey{config.SortName: panes.ByName, config.SortSize: panes.BySize,
+		config.SortTime: panes.ByTime, config.SortExtension: panes.ByExtension}[settings.Sort]
 	c.parallel = settings.Parallel
 	cfg.Editor = settings.Editor
 	if cfg.Editor == "" {

@@ -16,10 +16,11 @@ const (
 	ByName SortKey = iota
 	BySize
 	ByTime
+	ByExtension // chosen in config.toml; the sort key cycles name, size, time
 )
 
 func (k SortKey) String() string {
-	return [...]string{"name", "size", "time"}[k]
+	return [...]string{"name", "size", "time", "extension"}[k]
 }
 
 // Pane is one directory listing with a cursor, a selection, a sort order
@@ -125,6 +126,8 @@ func (p *Pane) compare(a, b *listing.Entry) int {
 		c = cmp.Compare(a.Size, b.Size)
 	case ByTime:
 		c = a.ModTime.Compare(b.ModTime)
+	case ByExtension:
+		c = strings.Compare(path.Ext(a.Name), path.Ext(b.Name))
 	}
 	if c == 0 {
 		c = strings.Compare(a.Name, b.Name)
@@ -280,7 +283,12 @@ func (p *Pane) SelectedStats() (count int, bytes int64) {
 }
 
 // CycleSort steps through name, size and time.
-func (p *Pane) CycleSort() { p.resort(func() { p.sortKey = (p.sortKey + 1) % 3 }) }
+func (p *Pane) CycleSort() { p.resort(func() { p.sortKey = (p.sortKey%3 + 1) % 3 }) }
+
+// SetSort sets the sort key and direction.
+func (p *Pane) SetSort(k SortKey, reverse bool) {
+	p.resort(func() { p.sortKey, p.reverse = k, reverse })
+}
 
 // ReverseSort flips the order.
 func (p *Pane) ReverseSort() { p.resort(func() { p.reverse = !p.reverse }) }

@@ -1,6 +1,13 @@
 package ui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+)
 
 // KeyMap holds every binding. Both the Midnight Commander keys and the
 // letter keys work; DefaultKeyMap builds it, and user rebinding from
@@ -71,4 +78,41 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.View, k.Edit, k.Copy, k.Move, k.Rename, k.Mkdir, k.Chmod, k.Delete},
 		{k.Refresh, k.GoTo, k.Log, k.Connect, k.Sites, k.Queue, k.Help, k.Quit},
 	}
+}
+
+// bindings names every binding for config.toml's [keys] table.
+func (k *KeyMap) bindings() map[string]*key.Binding {
+	return map[string]*key.Binding{
+		"up": &k.Up, "down": &k.Down, "page_up": &k.PageUp, "page_down": &k.PageDown,
+		"top": &k.Top, "bottom": &k.Bottom, "open": &k.Open, "parent": &k.Parent,
+		"switch_pane": &k.SwitchPane, "select": &k.Select, "invert": &k.Invert,
+		"select_glob": &k.SelectGlob, "unselect_glob": &k.UnselectGlob, "filter": &k.Filter,
+		"hidden": &k.Hidden, "sort": &k.Sort, "reverse_sort": &k.ReverseSort, "view": &k.View,
+		"edit": &k.Edit, "copy": &k.Copy, "move": &k.Move, "rename": &k.Rename, "mkdir": &k.Mkdir,
+		"chmod": &k.Chmod, "delete": &k.Delete, "refresh": &k.Refresh, "goto": &k.GoTo,
+		"log": &k.Log, "connect": &k.Connect, "help": &k.Help, "quit": &k.Quit,
+		"sites": &k.Sites, "queue": &k.Queue,
+	}
+}
+
+// Rebind replaces the keys of the named actions (config.toml's [keys]
+// table: action = ["key", ...]). Unknown actions and empty key lists are
+// reported and left as they were; the help shows the new keys.
+func (k *KeyMap) Rebind(keys map[string][]string) []error {
+	all := k.bindings()
+	var errs []error
+	for _, action := range slices.Sorted(maps.Keys(keys)) {
+		b, ok := all[action]
+		switch {
+		case !ok:
+			errs = append(errs, fmt.Errorf("[keys] %s: no such action (actions: %s)", action, strings.Join(slices.Sorted(maps.Keys(all)), ", ")))
+			continue
+		case len(keys[action]) == 0:
+			errs = append(errs, fmt.Errorf("[keys] %s: no keys given", action))
+			continue
+		}
+		b.SetKeys(keys[action]...)
+		b.SetHelp(strings.Join(keys[action], "/"), b.Help().Desc)
+	}
+	return errs
 }

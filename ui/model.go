@@ -67,6 +67,10 @@ type Config struct {
 	// Saved are jobs an earlier run left unfinished; the UI offers to
 	// resume them.
 	Saved []transfers.Saved
+
+	Sort            panes.SortKey       // the panes' first order
+	NoConfirmDelete bool                // delete without asking
+	Keys            map[string][]string // config.toml's [keys]: action -> keys
 }
 
 const (
@@ -133,6 +137,10 @@ func New(cfg Config) *Model {
 	}
 	for i := range m.panes {
 		m.panes[i] = newPaneView(cfg.ShowHidden)
+		m.panes[i].model.SetSort(cfg.Sort, false)
+	}
+	if errs := m.keys.Rebind(cfg.Keys); len(errs) > 0 {
+		m.setStatus(errors.Join(errs...).Error(), true)
 	}
 	if cfg.Queue != nil {
 		m.queue = newQueuePanel(cfg.Queue, &m.styles)
@@ -365,7 +373,9 @@ func (m *Model) connected(msg connectedMsg) tea.Cmd {
 	}
 	m.remote, m.remoteTarget = msg.remote, msg.target
 	v.fs = msg.remote
+	sortKey, reverse := v.model.Sort()
 	v.model = panes.New(v.model.ShowHidden())
+	v.model.SetSort(sortKey, reverse)
 	v.model.SetHeight(v.rows())
 	m.active = remotePane
 	m.setStatus("connected to "+msg.target.String(), false)
@@ -515,7 +525,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Chmod):
 		m.chmod(v)
 	case key.Matches(msg, k.Delete):
-		m.delete(v)
+		return m, m.delete(v)
 	case msg.String() == "shift+up" || msg.String() == "shift+pgup":
 		m.log.scroll(-3)
 	case msg.String() == "shift+down" || msg.String() == "shift+pgdown":
@@ -714,10 +724,10 @@ func (m *Model) chmod(v *paneView) {
 	})
 }
 
-func (m *Model) delete(v *paneView) {
+func (m *Model) delete(v *paneView) tea.Cmd {
 	entries := v.model.Selection()
 	if len(entries) == 0 || v.fs == nil {
-		return
+		return nil
 	}
 	dir := v.model.Dir()
 	pane := m.active
@@ -729,15 +739,20 @@ func (m *Model) delete(v *paneView) {
 		}
 		body = append(body, line)
 	}
-	m.dialog = &confirmDialog{title: fmt.Sprintf("Delete %d item(s)?", len(entries)), body: body, onYes: opCmd(fmt.Sprintf("deleted %d item(s)", len(entries)), []int{pane}, func(ctx context.Context) error {
+	remove := opCmd(fmt.Sprintf("deleted %d item(s)", len(entries)), []int{pane}, func(ctx context.Context) error {
 		for i, e := range entries {
 			if err := panes.RemoveAll(ctx, v.fs, v.fs.Join(dir, e.RawName), e); err != nil {
 				return fmt.Errorf("deleted %d of %d; %w", i, len(entries), err)
 			}
 		}
 		return nil
-	})}
+	})
 	v.model.ClearSelection()
+	if m.cfg.NoConfirmDelete {
+		return remove
+	}
+	m.dialog = &confirmDialog{title: fmt.Sprintf("Delete %d item(s)?", len(entries)), body: body, onYes: remove}
+	return nil
 }
 
 // validName accepts a single path element.

@@ -414,3 +414,17 @@ func TestChmodAppliesToSelection(t *testing.T) {
 		t.Fatal(h.m.status)
 	}
 }
+
+func TestConfigKeysRebindAndUnknownActionsAreReported(t *testing.T) {
+	k := DefaultKeyMap()
+	errs := k.Rebind(map[string][]string{"quit": {"x", "f10"}, "teleport": {"t"}, "copy": {}})
+	if len(errs) != 2 {
+		t.Fatalf("errors %v", errs)
+	}
+	if keys := k.Quit.Keys(); len(keys) != 2 || keys[0] != "x" || k.Quit.Help().Key != "x/f10" {
+		t.Fatalf("quit keys %v help %q", keys, k.Quit.Help().Key)
+	}
+	if keys := k.Copy.Keys(); len(keys) != 2 {
+		t.Fatalf("an empty list changed copy: %v", keys)
+	}
+}
