@@ -35,6 +35,7 @@ func TestTUIEndToEndInTmux(t *testing.T) {
 		s.WriteFile(t, "incoming/"+name, data)
 	}
 	s.WriteFile(t, "incoming/zeta-not-selected.txt", []byte("stays"))
+	s.WriteFile(t, "incoming/edit-me.txt", []byte("first line\n"))
 
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "ferry")
@@ -43,6 +44,8 @@ func TestTUIEndToEndInTmux(t *testing.T) {
 	}
 	local := filepath.Join(dir, "local")
 	os.Mkdir(local, 0o755)
+	editor := filepath.Join(dir, "editor.sh") // an "editor" that appends a line
+	os.WriteFile(editor, []byte("#!/bin/sh\necho 'added by the editor' >> \"$1\"\n"), 0o755)
 
 	socket := fmt.Sprintf("ferry-e2e-%d", os.Getpid())
 	tm := func(args ...string) string {
@@ -52,8 +55,8 @@ func TestTUIEndToEndInTmux(t *testing.T) {
 		}
 		return string(out)
 	}
-	script := fmt.Sprintf("cd %q && XDG_CONFIG_HOME=%q XDG_STATE_HOME=%q FERRY_PASSWORD=%q TERM=xterm-256color %q --ca %q",
-		local, filepath.Join(dir, "config"), filepath.Join(dir, "state"), s.Password, bin, s.CAFile)
+	script := fmt.Sprintf("cd %q && EDITOR=%q XDG_CONFIG_HOME=%q XDG_STATE_HOME=%q FERRY_PASSWORD=%q TERM=xterm-256color %q --ca %q",
+		local, editor, filepath.Join(dir, "config"), filepath.Join(dir, "state"), s.Password, bin, s.CAFile)
 	tm("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "35", script)
 	t.Cleanup(func() { exec.Command(tmux, "-L", socket, "kill-server").Run() })
 
@@ -80,7 +83,7 @@ func TestTUIEndToEndInTmux(t *testing.T) {
 	waitFor("incoming/")
 	keys("Enter") // the cursor starts on the only directory
 	waitFor("alpha.bin")
-	keys("Space", "Space") // select the first two files
+	keys("Space", "Space") // select the first two files: alpha.bin, beta one.bin
 	waitFor("2 selected")
 	keys("F5")
 	waitFor("Copy?")
@@ -111,6 +114,14 @@ func TestTUIEndToEndInTmux(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(local, "zeta-not-selected.txt")); err == nil {
 		t.Fatal("copied a file that was not selected")
+	}
+
+	// F4 edits a remote file: it is downloaded, edited, and uploaded
+	// back because it changed.
+	keys("F4") // the cursor moved past the two selected files to edit-me.txt
+	waitFor("changed and uploaded")
+	if b, _ := os.ReadFile(s.Path("incoming/edit-me.txt")); string(b) != "first line\nadded by the editor\n" {
+		t.Fatalf("server copy after edit: %q", b)
 	}
 
 	// F6 moves the file under the cursor down: it arrives and leaves the server.
