@@ -117,6 +117,9 @@ func (c *cli) applySettings(cfg *ui.Config, themeFlag string) error {
 		fmt.Fprintf(c.stderr, "ferry: warning: %v\n", w)
 	}
 	cfg.Bookmarks = marks
+	if path, err := ui.DefaultHistoryPath(); err == nil {
+		cfg.History = path // without a home directory, the history lasts the session
+	}
 	return nil
 }
 

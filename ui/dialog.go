@@ -22,6 +22,8 @@ type promptDialog struct {
 	title, hint string
 	input       textinput.Model
 	onSubmit    func(string) tea.Cmd
+	history     *history // nil: up and down do nothing (see withHistory)
+	draft       string   // what the user typed before walking the history
 }
 
 // newTextInput is a text input with a steady cursor: a blinking one
@@ -53,6 +55,11 @@ func (d *promptDialog) Update(msg tea.Msg) (dialog, tea.Cmd) {
 			return nil, nil
 		case "enter":
 			return nil, d.onSubmit(d.input.Value())
+		case "up", "down":
+			if d.history != nil {
+				d.walkHistory(k.String() == "up")
+				return d, nil
+			}
 		}
 	}
 	var cmd tea.Cmd

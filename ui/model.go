@@ -71,6 +71,8 @@ type Config struct {
 	Sort            panes.SortKey       // the panes' first order
 	NoConfirmDelete bool                // delete without asking
 	Keys            map[string][]string // config.toml's [keys]: action -> keys
+	// History is the quick-connect history file; "" keeps it in memory.
+	History string
 }
 
 const (
@@ -108,6 +110,8 @@ type Model struct {
 	// moves holds the queue jobs of moves: when a job and everything it
 	// expanded into are done, its source is removed.
 	moves map[transfers.ID]moveSource
+
+	history *history // quick-connect URLs, walked with up and down
 }
 
 // moveSource is what a finished move removes.
@@ -135,6 +139,7 @@ func New(cfg Config) *Model {
 		log:    newLogPanel(cfg.LogFile),
 		width:  80, height: 24,
 	}
+	m.history = loadHistory(cfg.History)
 	for i := range m.panes {
 		m.panes[i] = newPaneView(cfg.ShowHidden)
 		m.panes[i].model.SetSort(cfg.Sort, false)
@@ -198,7 +203,7 @@ func (m *Model) quickConnect() dialog {
 				return nil
 			}
 			return m.connect(Target{URL: strings.TrimSpace(url)}, "")
-		})
+		}).withHistory(m.history)
 }
 
 // siteManager opens the bookmarks list. The connection shown now can be
@@ -290,6 +295,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.connected(msg)
 	case connectMsg:
 		return m, m.connect(msg.target, "")
+	case connectWithPasswordMsg:
+		return m, m.connect(msg.target, msg.password)
 	case opDoneMsg:
 		return m, m.opDone(msg)
 	case queueMsg:
@@ -353,9 +360,7 @@ func (m *Model) connected(msg connectedMsg) tea.Cmd {
 	v := m.panes[remotePane]
 	v.loading = false
 	if errors.Is(msg.err, ErrNeedPassword) {
-		m.dialog = newPrompt("Password for "+msg.target.String(), "not stored anywhere", "", true, func(pw string) tea.Cmd {
-			return m.connect(msg.target, pw)
-		})
+		m.dialog = newPasswordDialog(msg.target, m.cfg.Bookmarks)
 		return nil
 	}
 	if p, ok := certProblem(msg.err); ok {
@@ -380,7 +385,7 @@ func (m *Model) connected(msg connectedMsg) tea.Cmd {
 	m.active = remotePane
 	m.setStatus("connected to "+msg.target.String(), false)
 	home, _ := msg.remote.Home(context.Background())
-	return m.load(remotePane, home, "")
+	return tea.Batch(m.load(remotePane, home, ""), rememberCmd(m.history, msg.target.URL))
 }
 
 func (m *Model) opDone(msg opDoneMsg) tea.Cmd {

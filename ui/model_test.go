@@ -339,9 +339,8 @@ func TestQuitAsksWhileTransfersRun(t *testing.T) {
 func TestPasswordIsAskedWhenNoneIsKnown(t *testing.T) {
 	h := newHarness(t, 120, 35)
 	h.run(h.m.connect(Target{URL: "ftpes://secret@example.org/"}, ""))
-	d, ok := h.m.dialog.(*promptDialog)
-	if !ok || !strings.Contains(d.title, "Password") {
-		t.Fatalf("dialog %#v", h.m.dialog)
+	if _, ok := h.m.dialog.(*passwordDialog); !ok || !strings.Contains(h.screen(), "Password for") {
+		t.Fatalf("dialog %T", h.m.dialog)
 	}
 	h.typeText("hunter2")
 	if strings.Contains(h.screen(), "hunter2") {
