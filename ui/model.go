@@ -806,6 +806,14 @@ func (m *Model) layout() {
 	m.help.SetWidth(m.width)
 }
 
+// focusedKeys is the key map of whatever has the focus, for the hint line.
+func (m *Model) focusedKeys() help.KeyMap {
+	if m.queue != nil && m.queue.focused && m.queue.visible() {
+		return m.queue
+	}
+	return m.keys
+}
+
 // wide reports whether both panes fit side by side.
 func (m *Model) wide() bool { return m.width >= 80 }
 
@@ -828,7 +836,7 @@ func (m *Model) View() tea.View {
 	if m.showLog {
 		parts = append(parts, m.log.View(&m.styles))
 	}
-	parts = append(parts, m.statusLine(), ansi.Truncate(m.help.View(m.keys), m.width, "…"))
+	parts = append(parts, m.statusLine(), ansi.Truncate(m.help.View(m.focusedKeys()), m.width, "…"))
 	screen := lipgloss.JoinVertical(lipgloss.Left, parts...)
 	if m.dialog != nil {
 		d := m.dialog.View(&m.styles, m.width, m.height)

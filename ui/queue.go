@@ -113,6 +113,15 @@ var queueKeys = struct {
 	Leave:    key.NewBinding(key.WithKeys("esc", "tab", "ctrl+t"), key.WithHelp("esc", "back to panes")),
 }
 
+// ShortHelp and FullHelp make the panel's keys the hint line's while it
+// has the focus.
+func (p *queuePanel) ShortHelp() []key.Binding {
+	k := queueKeys
+	return []key.Binding{k.Pause, k.PauseAll, k.Cancel, k.Retry, k.Remove, k.MoveUp, k.MoveDown, k.Clear, k.Leave}
+}
+
+func (p *queuePanel) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
+
 // handleKey acts on a key while the panel has the focus; errors go to
 // the status line.
 func (p *queuePanel) handleKey(msg tea.KeyPressMsg) (handled bool, err error) {
@@ -182,9 +191,7 @@ func (p *queuePanel) View(s *Styles) string {
 	if snap.Paused {
 		head += " · PAUSED"
 	}
-	if p.focused {
-		head += "  (p pause, x cancel, r retry, del remove, K/J move, C clear, esc back) "
-	} else {
+	if !p.focused {
 		head += "  (ctrl+t to manage) "
 	}
 	title := s.Dim
