@@ -299,7 +299,11 @@ func (c *Conn) Lines(ctx context.Context, line string, fn func(string) error) er
 // directory).
 func (c *Conn) NameList(ctx context.Context, path string) ([]string, error) {
 	var names []string
+	limit := orDefault(c.opts.MaxListingEntries, DefaultMaxListingEntries)
 	err := c.Lines(ctx, withArg("NLST", path), func(l string) error {
+		if len(names) == limit {
+			return protocolError(fmt.Sprintf("name list longer than %d names", limit), "")
+		}
 		names = append(names, l)
 		return nil
 	})

@@ -3,6 +3,7 @@ package protocol
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"ferry/protocol/listing"
@@ -65,8 +66,12 @@ func (c *Conn) list(ctx context.Context, line string, format listing.Format) (*L
 	}
 	sc := c.listParser.NewScanner(t, format)
 	out := &Listing{}
+	limit := orDefault(c.opts.MaxListingEntries, DefaultMaxListingEntries)
 	for sc.Scan() {
 		if e := sc.Entry(); !e.Pseudo {
+			if len(out.Entries) == limit {
+				return nil, errors.Join(protocolError(fmt.Sprintf("listing longer than %d entries", limit), ""), t.Abort())
+			}
 			out.Entries = append(out.Entries, e)
 		}
 	}

@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"testing"
@@ -82,5 +83,48 @@ func TestSourceAddressIsUsed(t *testing.T) {
 	c.Close()
 	if got := <-from; got != "127.0.0.2" {
 		t.Fatalf("connected from %s", got)
+	}
+}
+
+// TestEndlessListingIsBounded: a server that keeps sending entries gets
+// a protocol error once the limit is passed, and the control connection
+// stays usable.
+func TestEndlessListingIsBounded(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		d, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer d.Close()
+		for i := 0; ; i++ {
+			if _, err := fmt.Fprintf(d, "type=file;size=1; f%d\r\n", i); err != nil {
+				return
+			}
+		}
+	}()
+	port := ln.Addr().(*net.TCPAddr).Port
+	p := newScriptedPeer(t,
+		step{reply: "220 hi\r\n"},
+		step{want: "EPSV", reply: fmt.Sprintf("229 ok (|||%d|)\r\n", port)},
+		step{want: "MLSD", reply: "150 listing forever\r\n"},
+		step{want: "ABOR", reply: "426 aborted\r\n226 ABOR ok\r\n"},
+		step{want: "NOOP", reply: "200 ok\r\n"},
+		step{want: "NOOP", reply: "200 still here\r\n"},
+	)
+	c, err := dialPlain(t, p, Options{MaxListingEntries: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.features = map[string]string{"MLST": ""}
+	if _, err := c.List(context.Background(), ""); !errors.Is(err, ErrProtocol) {
+		t.Fatalf("err = %v, want a protocol error", err)
+	}
+	if err := c.Noop(context.Background()); err != nil {
+		t.Fatalf("connection after the bounded listing: %v", err)
 	}
 }

@@ -93,7 +93,15 @@ type Options struct {
 	// replies; zero means DefaultMaxLineLength and DefaultMaxReplySize.
 	MaxLineLength int
 	MaxReplySize  int
+	// MaxListingEntries bounds the entries of one listing (List,
+	// NameList), so a server that never ends a listing cannot exhaust
+	// memory; zero means DefaultMaxListingEntries.
+	MaxListingEntries int
 }
+
+// DefaultMaxListingEntries is ten times the largest directories seen in
+// practice; a million entries take about 250 MB.
+const DefaultMaxListingEntries = 1_000_000
 
 func (o *Options) timeout() time.Duration {
 	if o.Timeout > 0 {
