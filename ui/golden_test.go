@@ -25,6 +25,13 @@ func TestMain(m *testing.M) {
 // and compares the final screen (styles stripped) with testdata.
 func goldenScreen(t *testing.T, w, h int, wait []string, keys ...tea.Msg) {
 	t.Helper()
+	goldenScreenWith(t, w, h, nil, wait, keys...)
+}
+
+// goldenScreenWith is goldenScreen with a change to the Config (such as
+// bookmarks) made before the program starts.
+func goldenScreenWith(t *testing.T, w, h int, setup func(*Config), wait []string, keys ...tea.Msg) {
+	t.Helper()
 	local := panestest.New("", "/home/me", map[string]string{
 		"notes.txt": "my notes\n", "photo.jpg": string(make([]byte, 123456)), "src/": "", "build.sh": "#!/bin/sh\n",
 	})
@@ -32,7 +39,11 @@ func goldenScreen(t *testing.T, w, h int, wait []string, keys ...tea.Msg) {
 		"README": "read me\n", "releases/": "", "releases/v1.tar.gz": string(make([]byte, 5<<20)), "index.html": "<html>",
 	})
 	connect := func(context.Context, Target, string, io.Writer) (RemoteFS, error) { return remote, nil }
-	m := New(Config{Local: local, Start: Target{URL: "ftpes://me@example.org/pub"}, Connect: connect})
+	cfg := Config{Local: local, Start: Target{URL: "ftpes://me@example.org/pub"}, Connect: connect}
+	if setup != nil {
+		setup(&cfg)
+	}
+	m := New(cfg)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
 		for _, w := range wait {

@@ -335,7 +335,7 @@ func (d *sitesDialog) View(s *Styles, width, height int) string {
 		hints += "   s save current connection"
 	}
 	b.WriteString(s.Dim.Render(hints) + "\n" + s.Dim.Render("/ filter   esc close"))
-	return s.Dialog.Width(w).Render(lipgloss.NewStyle().MaxWidth(inner).Render(b.String()))
+	return s.Dialog.Width(w).Render(b.String()) // long lines (a file's error) wrap
 }
 
 // theme gives the list the root's styles: built once per Styles, not on
@@ -409,7 +409,7 @@ const (
 
 var fieldLabels = [fieldCount]string{
 	"Name", "Host", "Port", "User", "TLS", "Remote dir", "Local dir",
-	"Parallel", "password_cmd", "Password", "Password",
+	"Parallel", "password_cmd", "Save password", "Password",
 }
 
 // tlsModes are the choices of the TLS field, in the order space cycles
@@ -595,7 +595,7 @@ func (f *siteForm) save() tea.Cmd {
 
 func (f *siteForm) View(s *Styles, width, _ int) string {
 	w := min(max(width-8, 40), 90)
-	const labelW = 14
+	const labelW = 16
 	inputW := max(w-4-labelW-1, 10)
 	var b strings.Builder
 	b.WriteString(s.TitleActive.Render(ansi.Truncate(f.title, w-4, "…")) + "\n")
@@ -607,16 +607,16 @@ func (f *siteForm) View(s *Styles, width, _ int) string {
 		if !f.visible(i) {
 			continue
 		}
-		label := fmt.Sprintf("%-*s", labelW, fieldLabels[i])
+		label := fmt.Sprintf("  %-*s", labelW-2, fieldLabels[i])
 		if i == f.focus {
-			label = s.TitleActive.Render(label)
+			label = s.TitleActive.Render(fmt.Sprintf("› %-*s", labelW-2, fieldLabels[i]))
 		}
 		var value string
 		switch i {
 		case fieldTLS:
 			value = f.tlsView(s)
 		case fieldSavePassword:
-			value = checkbox(f.savePass) + " save it in bookmarks.toml"
+			value = checkbox(f.savePass) + " in bookmarks.toml"
 		default:
 			f.inputs[i].SetWidth(inputW - 1)
 			value = f.inputs[i].View()
