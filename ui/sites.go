@@ -72,17 +72,16 @@ func newSitesDialog(file *bookmarks.File, current *Target, width, height int) di
 	l.FilterInput.SetStyles(st)
 	d := &sitesDialog{file: file, current: current, list: l, rows: rows}
 	d.reload("")
-	d.layout(width, height)
 	return d
 }
 
 // reload reads the bookmarks into the list again, with the cursor on the
-// one called name when it is there.
+// one called name when it is there, else where it was.
 func (d *sitesDialog) reload(name string) tea.Cmd {
 	all := d.file.All()
 	items := make([]list.Item, len(all))
 	d.rows.nameWidth = 0
-	sel := 0
+	sel := min(d.list.GlobalIndex(), max(len(all)-1, 0))
 	for i, b := range all {
 		it := siteItem{b: b, url: b.URL()}
 		if err := b.Validate(); err != nil {
@@ -100,15 +99,8 @@ func (d *sitesDialog) reload(name string) tea.Cmd {
 	return cmd
 }
 
-// layout sizes the list for a screen: as many rows as there are
-// bookmarks, up to what fits, so the dialog does not jump as a filter
-// hides some.
-func (d *sitesDialog) layout(width, height int) int {
-	w := min(max(width-8, 30), 100)
-	rows := min(max(len(d.list.Items()), 1), max(height-12, 1))
-	d.list.SetSize(w-4, rows+1) // and a line for the page dots
-	return w
-}
+// dialogWidth is the width of the site manager's boxes on a screen.
+func dialogWidth(width, most int) int { return min(max(width-8, 30), most, max(width, 1)) }
 
 func (d *sitesDialog) Update(msg tea.Msg) (dialog, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -305,37 +297,77 @@ func (d *sitesDialog) View(s *Styles, width, height int) string {
 	if d.themed != s {
 		d.theme(s)
 	}
-	w := d.layout(width, height)
+	w := dialogWidth(width, 100)
 	inner := w - 4
-	var b strings.Builder
 	head := s.TitleActive.Render("Sites")
 	count := s.Dim.Render(fmt.Sprintf("%d bookmark(s)", len(d.list.Items())))
-	b.WriteString(head + strings.Repeat(" ", max(inner-lipgloss.Width(head)-lipgloss.Width(count), 1)) + count + "\n")
+	top := []string{head + strings.Repeat(" ", max(inner-lipgloss.Width(head)-lipgloss.Width(count), 1)) + count}
 	if err := d.file.Err(); err != nil {
-		b.WriteString(s.Error.Render(printable([]byte(err.Error()))) + "\n")
+		top = append(top, wrapText(s.Error, printable([]byte(err.Error())), inner))
 	}
 	switch d.list.FilterState() {
 	case list.Filtering:
-		b.WriteString(d.list.FilterInput.View() + "\n")
+		d.list.FilterInput.SetWidth(max(inner-3, 1))
+		top = append(top, d.list.FilterInput.View())
 	case list.FilterApplied:
-		b.WriteString(s.Dim.Render("/ "+d.list.FilterValue()+"   (esc clears)") + "\n")
-	default:
-		b.WriteString(s.Dim.Render("/ to filter") + "\n")
+		top = append(top, s.Dim.Render(ansi.Truncate("/ "+printable([]byte(d.list.FilterValue()))+"   (esc clears)", inner, "…")))
 	}
-	b.WriteString(d.list.View() + "\n")
+	var bottom []string
 	if d.note != "" {
-		note := printable([]byte(d.note))
+		style := s.Dim
 		if d.noteErr {
-			note = s.Error.Render(note)
+			style = s.Error
 		}
-		b.WriteString(note + "\n")
+		bottom = append(bottom, wrapText(style, printable([]byte(d.note)), inner))
 	}
-	hints := "enter connect   a add   e edit   d duplicate   x delete"
+	hints := []string{"enter connect", "/ filter", "a add", "e edit", "d duplicate", "x delete"}
 	if d.current != nil {
-		hints += "   s save current connection"
+		hints = append(hints, "s save current connection")
 	}
-	b.WriteString(s.Dim.Render(hints) + "\n" + s.Dim.Render("/ filter   esc close"))
-	return s.Dialog.Width(w).Render(b.String()) // long lines (a file's error) wrap
+	bottom = append(bottom, s.Dim.Render(wrapItems(append(hints, "esc close"), inner)))
+	// The list gets what is left: a row a bookmark, and a line for the
+	// page dots. A short screen gets the keys without their words.
+	room := height - 2 - lineCount(top) - lineCount(bottom) - 1
+	if room < min(len(d.list.Items()), 3) {
+		bottom[len(bottom)-1] = s.Dim.Render(ansi.Truncate("keys: enter / a e d x s esc", inner, "…"))
+		room = height - 2 - lineCount(top) - lineCount(bottom) - 1
+	}
+	rows := max(min(len(d.list.Items()), room), 1)
+	d.list.SetSize(inner, rows+1)
+	body := strings.Join(top, "\n") + "\n" + d.list.View() + "\n" + strings.Join(bottom, "\n")
+	return s.Dialog.Width(w).MaxHeight(max(height, 3)).Render(body)
+}
+
+// wrapText wraps text to width in style.
+func wrapText(style lipgloss.Style, text string, width int) string {
+	return style.Width(width).Render(text)
+}
+
+// wrapItems joins key hints with gaps, breaking lines between hints
+// rather than inside one.
+func wrapItems(items []string, width int) string {
+	var lines []string
+	line := ""
+	for _, it := range items {
+		switch {
+		case line == "":
+			line = it
+		case ansi.StringWidth(line)+3+ansi.StringWidth(it) <= width:
+			line += "   " + it
+		default:
+			lines = append(lines, line)
+			line = it
+		}
+	}
+	return strings.Join(append(lines, line), "\n")
+}
+
+func lineCount(blocks []string) int {
+	n := 0
+	for _, b := range blocks {
+		n += strings.Count(b, "\n") + 1
+	}
+	return n
 }
 
 // theme gives the list the root's styles: built once per Styles, not on
@@ -376,19 +408,18 @@ func (r *siteDelegate) Render(w io.Writer, m list.Model, index int, item list.It
 	if it.b.Password != "" {
 		line += "  (password saved)"
 	}
+	problem := ""
+	if it.problem != "" {
+		problem = "  ⚠ " + printable([]byte(it.problem))
+	}
 	width := m.Width()
-	selected := index == m.Index()
-	if selected {
-		line = ansi.Truncate("› "+line, width, "…")
+	if index == m.Index() {
+		line = ansi.Truncate("› "+line+problem, width, "…")
 		line += strings.Repeat(" ", max(width-ansi.StringWidth(line), 0))
 		fmt.Fprint(w, r.s.Cursor.Render(line))
 		return
 	}
-	line = "  " + line
-	if it.problem != "" {
-		line += "  " + r.s.Error.Render("⚠ "+printable([]byte(it.problem)))
-	}
-	fmt.Fprint(w, ansi.Truncate(line, width, "…"))
+	fmt.Fprint(w, ansi.Truncate("  "+line+r.s.Error.Render(problem), width, "…"))
 }
 
 // Fields of the bookmark form, in the order Tab visits them.
@@ -593,16 +624,26 @@ func (f *siteForm) save() tea.Cmd {
 	}
 }
 
-func (f *siteForm) View(s *Styles, width, _ int) string {
-	w := min(max(width-8, 40), 90)
+func (f *siteForm) View(s *Styles, width, height int) string {
+	w := dialogWidth(width, 90)
+	inner := w - 4
 	const labelW = 16
-	inputW := max(w-4-labelW-1, 10)
-	var b strings.Builder
-	b.WriteString(s.TitleActive.Render(ansi.Truncate(f.title, w-4, "…")) + "\n")
+	inputW := max(inner-labelW-1, 8)
+	top := []string{s.TitleActive.Render(ansi.Truncate(printable([]byte(f.title)), inner, "…"))}
 	if err := f.file.Err(); err != nil {
-		b.WriteString(s.Error.Render(printable([]byte(err.Error()))) + "\n")
+		top = append(top, wrapText(s.Error, printable([]byte(err.Error())), inner))
 	}
-	b.WriteString("\n")
+	var bottom []string
+	if f.err != "" {
+		bottom = append(bottom, wrapText(s.Error, printable([]byte(f.err)), inner))
+	}
+	if f.saving {
+		bottom = append(bottom, s.Dim.Render("saving…"))
+	}
+	bottom = append(bottom, s.Dim.Render(wrapItems([]string{"tab/↑↓ field", "space/←→ change", "ctrl+s save (or enter on the last field)", "esc back"}, inner)))
+
+	var fields []string
+	focusLine := 0
 	for i := range fieldCount {
 		if !f.visible(i) {
 			continue
@@ -610,48 +651,64 @@ func (f *siteForm) View(s *Styles, width, _ int) string {
 		label := fmt.Sprintf("  %-*s", labelW-2, fieldLabels[i])
 		if i == f.focus {
 			label = s.TitleActive.Render(fmt.Sprintf("› %-*s", labelW-2, fieldLabels[i]))
+			focusLine = len(fields)
 		}
 		var value string
 		switch i {
 		case fieldTLS:
-			value = f.tlsView(s)
+			value = f.tlsView(s, inputW)
 		case fieldSavePassword:
 			value = checkbox(f.savePass) + " in bookmarks.toml"
 		default:
 			f.inputs[i].SetWidth(inputW - 1)
 			value = f.inputs[i].View()
 		}
-		b.WriteString(label + " " + value + "\n")
+		fields = append(fields, ansi.Truncate(label+" "+value, inner, "…"))
 		if i == fieldSavePassword {
-			warn := "plain text in a 0600 file only you can read; password_cmd is safer"
+			style := s.Dim
 			if f.savePass {
-				warn = s.Warning.Render(warn)
-			} else {
-				warn = s.Dim.Render(warn)
+				style = s.Warning
 			}
-			b.WriteString(strings.Repeat(" ", labelW+1) + warn + "\n")
+			warn := wrapText(style, "plain text in a 0600 file only you can read; password_cmd is safer", inputW)
+			for line := range strings.Lines(warn) {
+				fields = append(fields, strings.Repeat(" ", labelW+1)+strings.TrimSuffix(line, "\n"))
+			}
 		}
 	}
-	if f.err != "" {
-		b.WriteString("\n" + s.Error.Render(printable([]byte(f.err))) + "\n")
+	// On a short screen the fields scroll with the focus; on a tall one
+	// blank lines set off the title and the hints.
+	room := height - 2 - lineCount(top) - lineCount(bottom)
+	if room < 6 {
+		bottom[len(bottom)-1] = s.Dim.Render(ansi.Truncate("tab  ctrl+s save  esc", inner, "…"))
+		room = height - 2 - lineCount(top) - lineCount(bottom)
 	}
-	if f.saving {
-		b.WriteString("\n" + s.Dim.Render("saving…") + "\n")
+	room = max(room, 1)
+	switch {
+	case room >= len(fields)+2:
+		top, bottom = append(top, ""), append([]string{""}, bottom...)
+	case room < len(fields):
+		start := min(max(focusLine-room/2, 0), len(fields)-room)
+		fields = fields[start : start+room]
 	}
-	b.WriteString("\n" + s.Dim.Render("tab/↑↓ field   space/←→ change   ctrl+s save (or enter on the last field)   esc back"))
-	return s.Dialog.Width(w).Render(b.String())
+	body := strings.Join(top, "\n") + "\n" + strings.Join(fields, "\n") + "\n" + strings.Join(bottom, "\n")
+	return s.Dialog.Width(w).MaxHeight(max(height, 3)).Render(body)
 }
 
 // tlsView shows the four modes with the chosen one marked, so that the
 // choice is visible without colour.
-func (f *siteForm) tlsView(s *Styles) string {
+func (f *siteForm) tlsView(s *Styles, width int) string {
 	parts := make([]string, len(tlsModes))
+	chosen := ""
 	for i, m := range tlsModes {
 		if m == f.tls || (f.tls == config.TLSUnset && m == config.TLSAuto) {
-			parts[i] = s.Selected.Render("[" + m.String() + "]")
+			chosen = "[" + m.String() + "]"
+			parts[i] = s.Selected.Render(chosen)
 		} else {
 			parts[i] = s.Dim.Render(" " + m.String() + " ")
 		}
 	}
-	return strings.Join(parts, " ")
+	if all := strings.Join(parts, " "); lipgloss.Width(all) <= width {
+		return all
+	}
+	return s.Selected.Render(chosen) // too narrow for all four
 }

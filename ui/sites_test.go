@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"ferry/bookmarks"
 	"ferry/config"
@@ -424,5 +425,60 @@ func goldenBookmarks(t *testing.T) func(*Config) {
 			}
 		}
 		cfg.Bookmarks = f
+	}
+}
+
+func TestEditKeepsWhatTheFormDoesNotShow(t *testing.T) {
+	pinned := bookmarks.Bookmark{Name: "pinned", Host: "h.example", Insecure: true, CAFile: "~/ca.pem", Active: true,
+		Fingerprint: "sha256:" + strings.Repeat("ab", 32)}
+	h := newSitesHarness(t, pinned)
+	h.key("b", "e", "tab")
+	h.clearAndType("h2.example")
+	h.send(ctrlS)
+	want := pinned
+	want.Host = "h2.example"
+	if got, _ := h.onDisk("pinned"); got != want {
+		t.Fatalf("edited %+v, want %+v", got, want)
+	}
+}
+
+func TestDeleteLeavesTheCursorNearby(t *testing.T) {
+	h := newSitesHarness(t, alpha, beta, locked)
+	h.key("b", "down", "x", "y")
+	if it, _ := h.sites().list.SelectedItem().(siteItem); it.b.Name != "locked" {
+		t.Fatalf("cursor on %q after deleting beta", it.b.Name)
+	}
+	if !strings.Contains(h.screen(), `deleted "beta"`) {
+		t.Fatalf("no note:\n%s", h.screen())
+	}
+}
+
+func TestSiteDialogsFitSmallScreens(t *testing.T) {
+	h := newSitesHarness(t, alpha, beta, locked)
+	for _, keys := range [][]string{{"b"}, {"b", "a"}, {"b", "e", "tab", "tab", "tab", "tab", "tab", "tab", "tab"}} {
+		for _, size := range [][2]int{{40, 10}, {60, 15}, {80, 24}, {120, 35}} {
+			h.m.dialog = nil
+			h.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+			h.key(keys...)
+			screen := h.m.View().Content
+			lines := strings.Split(screen, "\n")
+			for i, line := range lines {
+				if w := ansi.StringWidth(line); w > size[0] {
+					t.Errorf("%v at %dx%d: line %d is %d wide", keys, size[0], size[1], i, w)
+				}
+			}
+			if len(lines) > size[1] {
+				t.Errorf("%v at %dx%d: %d lines", keys, size[0], size[1], len(lines))
+			}
+			box := strings.Split(ansi.Strip(h.m.dialog.View(&h.m.styles, size[0], size[1])), "\n")
+			if len(box) > size[1] || !strings.HasPrefix(box[len(box)-1], "╰") {
+				t.Errorf("%v at %dx%d: the dialog is %d lines, ending %q", keys, size[0], size[1], len(box), box[len(box)-1])
+			}
+		}
+	}
+	// The focused field stays in view as the form scrolls.
+	h.send(tea.WindowSizeMsg{Width: 40, Height: 10})
+	if !strings.Contains(h.screen(), "› Parallel") {
+		t.Fatalf("focused field scrolled away:\n%s", h.screen())
 	}
 }
