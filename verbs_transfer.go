@@ -286,7 +286,7 @@ func (c *cli) transfer(ctx context.Context, t target, parallel int, policy trans
 		case <-q.Changed():
 		}
 		if show != nil {
-			show.draw(q.Snapshot())
+			show.draw(q.Window(0, 0)) // totals only: no copy of every job
 		}
 	}
 	snap := q.Snapshot()
@@ -359,20 +359,20 @@ type progress struct {
 
 func (p *progress) draw(s transfers.Snapshot) {
 	files, finished := 0, 0
+	for st, n := range s.Files {
+		files += n
+		if transfers.State(st).Finished() {
+			finished += n
+		}
+	}
 	current := ""
-	for _, j := range s.Jobs {
-		if j.Dir {
-			continue
-		}
-		files++
-		if j.State.Finished() {
-			finished++
-		}
-		if j.State == transfers.Active && current == "" {
+	for _, j := range s.Active {
+		if !j.Dir {
 			current = j.Remote
 			if j.Direction == transfers.Upload {
 				current = j.Local
 			}
+			break
 		}
 	}
 	line := fmt.Sprintf("%d/%d files  %s/%s  %s/s", finished, files, size(s.Done), size(s.Total), size(int64(s.Speed)))

@@ -466,12 +466,25 @@ func (q *Queue) sample() {
 	}
 }
 
-// Snapshot returns a copy of the queue's state.
-func (q *Queue) Snapshot() Snapshot {
+// Snapshot returns a copy of the queue's state, every job included.
+func (q *Queue) Snapshot() Snapshot { return q.Window(0, -1) }
+
+// Window is Snapshot with only the jobs from index first, at most n of
+// them (n < 0: all), in Jobs: enough for a view that shows a screenful of
+// a long queue, without copying the rest. The totals, counts and Active
+// cover the whole queue.
+func (q *Queue) Window(first, n int) Snapshot {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	first = min(max(first, 0), len(q.jobs))
+	last := len(q.jobs)
+	if n >= 0 {
+		last = min(first+n, last)
+	}
 	s := Snapshot{
-		Jobs:    make([]JobStatus, len(q.jobs)),
+		Jobs:    make([]JobStatus, 0, last-first),
+		First:   first,
+		Len:     len(q.jobs),
 		Paused:  q.paused,
 		Workers: q.workers,
 		Policy:  q.policy,
@@ -480,24 +493,26 @@ func (q *Queue) Snapshot() Snapshot {
 	}
 	totalKnown := true
 	for i, j := range q.jobs {
-		st := JobStatus{
-			ID: j.id, Parent: j.parent, Spec: j.spec, State: j.state, Reason: j.reason,
-			Done: j.done.Load(), Total: j.total.Load(), Speed: j.speed, ETA: -1,
-			Attempts: j.attempts, RetryAt: j.retryAt, Conflict: j.conflict,
+		done, total := j.done.Load(), j.total.Load()
+		if (i >= first && i < last) || j.state == Active {
+			st := q.status(j, done, total)
+			if i >= first && i < last {
+				s.Jobs = append(s.Jobs, st)
+			}
+			if j.state == Active {
+				s.Active = append(s.Active, st)
+			}
 		}
-		if j.state == Active && st.Total >= 0 {
-			st.ETA = eta(st.Total-st.Done, st.Speed)
-		}
-		s.Jobs[i] = st
 		if j.spec.Dir {
 			if !j.state.Finished() {
 				totalKnown = false
 			}
 			continue
 		}
-		s.Done += st.Done
-		if st.Total >= 0 {
-			s.Total += st.Total
+		s.Files[j.state]++
+		s.Done += done
+		if total >= 0 {
+			s.Total += total
 		} else if !j.state.Finished() {
 			totalKnown = false
 		}
@@ -507,6 +522,19 @@ func (q *Queue) Snapshot() Snapshot {
 		s.ETA = eta(s.Total-s.Done, s.Speed)
 	}
 	return s
+}
+
+// status copies one job's state. q.mu must be held.
+func (q *Queue) status(j *job, done, total int64) JobStatus {
+	st := JobStatus{
+		ID: j.id, Parent: j.parent, Spec: j.spec, State: j.state, Reason: j.reason,
+		Done: done, Total: total, Speed: j.speed, ETA: -1,
+		Attempts: j.attempts, RetryAt: j.retryAt, Conflict: j.conflict,
+	}
+	if j.state == Active && total >= 0 {
+		st.ETA = eta(total-done, st.Speed)
+	}
+	return st
 }
 
 // lookup returns the job with id. q.mu must be held.
@@ -559,6 +587,7 @@ func (q *Queue) Resume(id ID) error {
 		return badState("resume", j.state)
 	}
 	q.setState(j, Queued)
+	j.retryAt = time.Time{}
 	q.changed(true)
 	return nil
 }

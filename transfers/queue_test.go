@@ -3,6 +3,7 @@ package transfers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -521,4 +522,27 @@ func TestPolicyNamesRoundTrip(t *testing.T) {
 	if _, err := ParsePolicy("sometimes"); err == nil {
 		t.Error("bad name accepted")
 	}
+}
+
+func TestWindowCopiesOnlyTheAskedJobsButCountsThemAll(t *testing.T) {
+	started := make(chan ID, 1)
+	q := fakeQueue(t, Options{Workers: 1}, blocker(started))
+	specs := make([]Spec, 10)
+	for i := range specs {
+		specs[i] = file(fmt.Sprint(i))
+		specs[i].Source = Facts{Known: true, Size: 100}
+	}
+	ids := q.Add(specs...)
+	<-started
+	s := q.Window(4, 3)
+	if len(s.Jobs) != 3 || s.First != 4 || s.Len != 10 || s.Jobs[0].ID != ids[4] {
+		t.Fatalf("window: %d jobs from %d of %d", len(s.Jobs), s.First, s.Len)
+	}
+	if len(s.Active) != 1 || s.Active[0].ID != ids[0] || s.Files[Queued] != 9 || s.Total != 1000 {
+		t.Errorf("active %v, files %v, total %d", s.Active, s.Files, s.Total)
+	}
+	if s := q.Window(20, 5); len(s.Jobs) != 0 || s.First != 10 {
+		t.Errorf("past the end: %d jobs from %d", len(s.Jobs), s.First)
+	}
+	q.PauseAll()
 }

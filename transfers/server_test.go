@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -517,5 +518,62 @@ func TestAskPolicyWaitsForResolve(t *testing.T) {
 	}
 	if q.Snapshot().Policy != Overwrite {
 		t.Error("apply to all did not set the policy")
+	}
+}
+
+// countingConn tracks how many connections are open.
+type countingConn struct {
+	net.Conn
+	open *atomic.Int64
+	once sync.Once
+}
+
+func (c *countingConn) Close() error {
+	c.once.Do(func() { c.open.Add(-1) })
+	return c.Conn.Close()
+}
+
+func TestWorkersKeepTheirConnectionWhileBusyAndCloseItWhenIdle(t *testing.T) {
+	s := ftptest.Start(t, ftptest.Pyftpdlib, ftptest.Options{})
+	for i := range 5 {
+		s.WriteFile(t, fmt.Sprintf("f%d", i), []byte("x"))
+	}
+	var open, dials atomic.Int64
+	counting := func(o *protocol.Options) {
+		o.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			var d net.Dialer
+			c, err := d.DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			open.Add(1)
+			return &countingConn{Conn: c, open: &open}, nil
+		}
+	}
+	dial := site(s, counting)
+	q := New(Options{Dial: func(ctx context.Context, site string) (*protocol.Conn, error) {
+		dials.Add(1)
+		return dial(ctx, site)
+	}, Workers: 1, IdleTimeout: 300 * time.Millisecond, Policy: Overwrite})
+	defer q.Close()
+	dst := t.TempDir()
+	for i := range 5 {
+		q.Add(Spec{Site: "s", Direction: Download, Remote: fmt.Sprintf("f%d", i), LocalRoot: dst, Local: fmt.Sprintf("f%d", i)})
+	}
+	wait(t, q)
+	if n := dials.Load(); n != 1 {
+		t.Errorf("%d logins for 5 files on one worker, want 1", n)
+	}
+	if n := open.Load(); n != 1 {
+		t.Errorf("%d connections open right after the queue emptied, want the worker's 1", n)
+	}
+	time.Sleep(time.Second)
+	if n := open.Load(); n != 0 {
+		t.Errorf("%d connections open after the idle timeout, want 0", n)
+	}
+	q.Add(Spec{Site: "s", Direction: Download, Remote: "f0", LocalRoot: dst, Local: "again"})
+	wait(t, q)
+	if n := dials.Load(); n != 2 {
+		t.Errorf("%d logins after new work, want 2", n)
 	}
 }

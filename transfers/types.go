@@ -203,14 +203,21 @@ type JobStatus struct {
 	Conflict    ConflictInfo  // valid in the Conflict state
 }
 
-// Snapshot is a consistent copy of the whole queue.
+// Snapshot is a consistent copy of the queue.
 type Snapshot struct {
-	Jobs    []JobStatus // in queue order
-	Paused  bool        // the whole queue is paused
-	Workers int         // the configured number of workers
-	Policy  Policy      // the conflict policy for jobs not yet decided
-	// Counts holds how many jobs are in each state, indexed by State.
-	Counts [NumStates]int
+	// Jobs holds the jobs in queue order: all of them from Snapshot, or
+	// those from index First on from Window. Len is the number of jobs in
+	// the queue.
+	Jobs       []JobStatus
+	First, Len int
+	// Active holds the active jobs, wherever they are in the queue.
+	Active  []JobStatus
+	Paused  bool   // the whole queue is paused
+	Workers int    // the configured number of workers
+	Policy  Policy // the conflict policy for jobs not yet decided
+	// Counts holds how many jobs are in each state, indexed by State;
+	// Files counts only file jobs, leaving directory jobs out.
+	Counts, Files [NumStates]int
 	// Done and Total sum the file jobs' Done and (known) Total.
 	Done, Total int64
 	Speed       float64       // bytes per second over the whole queue, smoothed
