@@ -3,6 +3,7 @@ package protocol
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -399,5 +400,45 @@ func TestActiveModeRefusesConnectionFromOtherHost(t *testing.T) {
 	_, err = c.Open(context.Background(), "f", 0)
 	if err == nil || !strings.Contains(err.Error(), "not the server") {
 		t.Fatalf("err = %v, want refusal of the foreign peer", err)
+	}
+}
+
+// TestDataHandshakeFailureKeepsControlInStep: the server's data port does
+// not speak TLS although PROT P is in force. The transfer fails with the
+// handshake error and the server's verdict, and the control connection
+// goes on.
+func TestDataHandshakeFailureKeepsControlInStep(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		d, err := ln.Accept()
+		if err == nil {
+			d.Write([]byte("this is not a TLS server hello\r\n"))
+			d.Close()
+		}
+	}()
+	port := ln.Addr().(*net.TCPAddr).Port
+	p := newScriptedPeer(t,
+		step{reply: "220 hi\r\n"},
+		step{want: "EPSV", reply: fmt.Sprintf("229 ok (|||%d|)\r\n", port)},
+		step{want: "RETR f", reply: "150 here\r\n425 TLS negotiation failed\r\n"},
+		step{want: "NOOP", reply: "200 in step\r\n"},
+	)
+	c, err := dialPlain(t, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.transfer = "I"
+	c.protected = true
+	c.tlsBase = &tls.Config{InsecureSkipVerify: true, ServerName: "peer"}
+	_, err = c.Open(context.Background(), "f", 0)
+	if err == nil || !strings.Contains(err.Error(), "handshake") {
+		t.Fatalf("err = %v, want the data handshake failure", err)
+	}
+	if r, err := c.Cmd(context.Background(), "NOOP"); err != nil || r.Text() != "in step" {
+		t.Fatalf("after the failed handshake: %v %v", r, err)
 	}
 }

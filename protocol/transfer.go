@@ -220,7 +220,11 @@ func (t *Transfer) finish(ctx context.Context, err error) error {
 	}
 	if t.raw != nil {
 		t.raw.SetDeadline(time.Now().Add(min(t.c.timeout, 2*time.Second)))
-		t.conn.Close()
+		if t.conn != nil {
+			t.conn.Close() // a TLS close sends close_notify first
+		} else {
+			t.raw.Close() // the TLS handshake failed
+		}
 	}
 	c := t.c
 	c.busy = false
