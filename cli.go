@@ -16,6 +16,7 @@ import (
 
 	"ferry/bookmarks"
 	"ferry/protocol"
+	"ferry/transfers"
 	"ferry/trust"
 )
 
@@ -38,7 +39,8 @@ type cli struct {
 	// connections: typed passwords and certificates trusted once. They
 	// live in memory only.
 	sessionPasswords, sessionPins sync.Map
-	parallel                      int // transfer workers (config.toml's parallel)
+	parallel                      int              // transfer workers (config.toml's parallel)
+	queue                         *transfers.Queue // the TUI's transfer queue
 
 	knownOnce sync.Once // opens known (known_certs.toml) on first use
 	known     *trust.Store

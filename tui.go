@@ -183,8 +183,25 @@ func (c *cli) connectRemote(ctx context.Context, ut ui.Target, password string, 
 		conn.Close()
 		return nil, err // not a typed nil inside the interface
 	}
+	if b := t.Bookmark; b != nil {
+		if b.Parallel > 0 && c.queue != nil {
+			c.queue.SetWorkers(b.Parallel)
+		}
+		if b.LocalDir != "" {
+			return bookmarkRemote{r, bookmarks.ExpandHome(b.LocalDir)}, nil
+		}
+	}
 	return r, nil
 }
+
+// bookmarkRemote is a server connected through a bookmark that names the
+// local folder to start in.
+type bookmarkRemote struct {
+	*panes.Remote
+	localDir string
+}
+
+func (b bookmarkRemote) LocalStart() string { return b.localDir }
 
 // openQueue makes the transfer queue the TUI enqueues copies and moves
 // in, and loads what an earlier run left unfinished.
@@ -199,6 +216,7 @@ func (c *cli) openQueue(cfg *ui.Config) (*transfers.Queue, error) {
 		saved = nil
 	}
 	q := transfers.New(transfers.Options{Dial: c.dialSite, Workers: c.parallel, StatePath: statePath})
+	c.queue = q
 	cfg.Queue, cfg.Saved = q, saved
 	return q, nil
 }

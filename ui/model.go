@@ -385,7 +385,12 @@ func (m *Model) connected(msg connectedMsg) tea.Cmd {
 	m.active = remotePane
 	m.setStatus("connected to "+msg.target.String(), false)
 	home, _ := msg.remote.Home(context.Background())
-	return tea.Batch(m.load(remotePane, home, ""), rememberCmd(m.history, msg.target.URL))
+	cmds := []tea.Cmd{m.load(remotePane, home, ""), rememberCmd(m.history, msg.target.URL)}
+	if ls, ok := msg.remote.(interface{ LocalStart() string }); ok && ls.LocalStart() != "" {
+		// A bookmark names the local folder to work in.
+		cmds = append(cmds, m.load(localPane, ls.LocalStart(), ""))
+	}
+	return tea.Batch(cmds...)
 }
 
 func (m *Model) opDone(msg opDoneMsg) tea.Cmd {
