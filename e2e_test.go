@@ -126,8 +126,8 @@ func TestTUIEndToEndInTmux(t *testing.T) {
 
 	// F6 moves the file under the cursor down: it arrives and leaves the server.
 	keys("End", "F6")
-	waitFor("Move?")
-	keys("y")
+	waitFor("Move 1 item(s) to")
+	keys("Enter") // the offered destination: the local pane's folder
 	for deadline := time.Now().Add(15 * time.Second); ; {
 		_, local := os.Stat(filepath.Join(local, "zeta-not-selected.txt"))
 		_, remote := os.Stat(s.Path("incoming/zeta-not-selected.txt"))

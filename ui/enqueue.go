@@ -68,11 +68,10 @@ func (m *Model) enqueue(move bool, src, dst *paneView, entries []listing.Entry) 
 		body = append(body, "  "+listing.DisplayName(sp.Local))
 	}
 	srcFS, pane := src.fs, m.active
-	m.dialog = &confirmDialog{title: verb + "?", body: body, onYes: func() tea.Msg {
-		return enqueueMsg{specs: specs, move: move, srcFS: srcFS, srcDir: srcDir, entries: entries, pane: pane}
-	}}
 	src.model.ClearSelection()
-	return nil
+	return m.confirm(verb+"?", body, func() tea.Msg {
+		return enqueueMsg{specs: specs, move: move, srcFS: srcFS, srcDir: srcDir, entries: entries, pane: pane}
+	})
 }
 
 // enqueueMsg adds confirmed jobs to the queue.

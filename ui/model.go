@@ -106,7 +106,8 @@ type Model struct {
 	log     *logPanel
 	showLog bool
 
-	queue *queuePanel // nil without a Config.Queue
+	queue     *queuePanel // nil without a Config.Queue
+	moveAsked bool        // the move's destination was just confirmed
 	// moves holds the queue jobs of moves: when a job and everything it
 	// expanded into are done, its source is removed.
 	moves map[transfers.ID]moveSource
@@ -643,9 +644,15 @@ func (m *Model) view(v *paneView) tea.Cmd {
 // a move within one pane is a rename, offered by the rename key.
 func (m *Model) transfer(move bool) tea.Cmd {
 	src, dst := m.panes[m.active], m.panes[1-m.active]
+	if move && src.fs != nil && (dst.fs == nil || dst.model.Dir() == "") {
+		return m.moveWithin(src) // nowhere else to go: a rename here
+	}
 	if src.fs == nil || dst.fs == nil {
 		m.setStatus("connect to a server first (ctrl+o)", true)
 		return nil
+	}
+	if move && !m.moveAsked {
+		return m.askMoveTarget(src, dst)
 	}
 	entries := src.model.Selection()
 	if len(entries) == 0 {
@@ -673,11 +680,79 @@ func (m *Model) transfer(move bool) tea.Cmd {
 	if move {
 		refresh = append(refresh, m.active)
 	}
-	m.dialog = &confirmDialog{title: verb + "?", body: body, onYes: func() tea.Msg {
-		return startTransferMsg{cmd: transferCmd(move, src.fs, srcDir, entries, dst.fs, dstDir, refresh)}
-	}}
 	src.model.ClearSelection()
+	return m.confirm(verb+"?", body, func() tea.Msg {
+		return startTransferMsg{cmd: transferCmd(move, src.fs, srcDir, entries, dst.fs, dstDir, refresh)}
+	})
+}
+
+// confirm asks before a transfer, unless the user just confirmed its
+// destination in the move prompt.
+func (m *Model) confirm(title string, body []string, onYes tea.Cmd) tea.Cmd {
+	if m.moveAsked {
+		m.moveAsked = false
+		return onYes
+	}
+	m.dialog = &confirmDialog{title: title, body: body, onYes: onYes}
 	return nil
+}
+
+// askMoveTarget asks where a move goes, as Midnight Commander does: the
+// other pane's directory as offered moves there; another path moves (a
+// rename) within this pane.
+func (m *Model) askMoveTarget(src, dst *paneView) tea.Cmd {
+	entries := src.model.Selection()
+	if len(entries) == 0 {
+		return nil
+	}
+	offer := dst.model.Dir()
+	title := fmt.Sprintf("Move %d item(s) to", len(entries))
+	return m.openPrompt(title, "as offered: the other pane; another path: a rename in this pane", offer, func(to string) tea.Cmd {
+		if to == offer {
+			m.moveAsked = true
+			return m.transfer(true)
+		}
+		return m.renameTo(src, entries, to)
+	})
+}
+
+// moveWithin asks for a new path in the same pane.
+func (m *Model) moveWithin(src *paneView) tea.Cmd {
+	entries := src.model.Selection()
+	if len(entries) == 0 {
+		return nil
+	}
+	return m.openPrompt(fmt.Sprintf("Move %d item(s) to", len(entries)), "a path in this pane", src.model.Dir(), func(to string) tea.Cmd {
+		return m.renameTo(src, entries, to)
+	})
+}
+
+func (m *Model) openPrompt(title, hint, value string, onSubmit func(string) tea.Cmd) tea.Cmd {
+	m.dialog = newPrompt(title, hint, value, false, onSubmit)
+	return nil
+}
+
+// renameTo moves entries within one pane's file system: into to when it
+// names a directory (ends in "/", or several entries move), else to it.
+func (m *Model) renameTo(v *paneView, entries []listing.Entry, to string) tea.Cmd {
+	if strings.TrimSpace(to) == "" {
+		return nil
+	}
+	target := m.absolute(v, to)
+	intoDir := strings.HasSuffix(to, "/") || len(entries) > 1
+	dir, pane := v.model.Dir(), m.active
+	return opCmd(fmt.Sprintf("moved %d item(s) to %s", len(entries), target), []int{pane, 1 - pane}, func(ctx context.Context) error {
+		for i, e := range entries {
+			dest := target
+			if intoDir {
+				dest = v.fs.Join(target, e.RawName)
+			}
+			if err := v.fs.Rename(ctx, v.fs.Join(dir, e.RawName), dest); err != nil {
+				return fmt.Errorf("moved %d of %d; %s: %w", i, len(entries), e.Name, err)
+			}
+		}
+		return nil
+	})
 }
 
 // startTransferMsg asks the root to count and run a transfer.

@@ -175,7 +175,11 @@ func TestCopySelectionAsksThenCopiesToTheOtherPane(t *testing.T) {
 
 func TestMoveDirectoryDownloadsAndRemovesIt(t *testing.T) {
 	h := newHarness(t, 120, 35)
-	h.key("f6", "y") // cursor on data/
+	h.key("f6") // cursor on data/
+	if d, ok := h.m.dialog.(*promptDialog); !ok || d.input.Value() != "/home/me" {
+		t.Fatalf("move did not offer the other pane's directory: %#v", h.m.dialog)
+	}
+	h.key("enter") // accepting the offered destination is the confirmation
 	if got, _ := h.local.ReadFile("/home/me/data/a.csv"); got != "1,2\n" {
 		t.Fatalf("local a.csv = %q", got)
 	}
@@ -425,5 +429,19 @@ func TestConfigKeysRebindAndUnknownActionsAreReported(t *testing.T) {
 	}
 	if keys := k.Copy.Keys(); len(keys) != 2 {
 		t.Fatalf("an empty list changed copy: %v", keys)
+	}
+}
+
+func TestMoveToAnotherPathRenamesWithinThePane(t *testing.T) {
+	h := newHarness(t, 120, 35)
+	h.key("down", "f6") // README
+	h.send(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
+	h.typeText("data/")
+	h.key("enter")
+	if !h.remote.Exists("/pub/data/README") || h.remote.Exists("/pub/README") {
+		t.Fatalf("README not moved into data/: %q", h.m.status)
+	}
+	if h.local.Exists("/home/me/README") {
+		t.Fatal("a move within the pane copied to the other pane")
 	}
 }
