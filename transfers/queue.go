@@ -492,6 +492,7 @@ func (q *Queue) Window(first, n int) Snapshot {
 		Speed:   q.speed,
 	}
 	totalKnown := true
+	var remaining int64 // bytes still to move for queued and active jobs
 	for i, j := range q.jobs {
 		done, total := j.done.Load(), j.total.Load()
 		if (i >= first && i < last) || j.state == Active {
@@ -511,15 +512,20 @@ func (q *Queue) Window(first, n int) Snapshot {
 		}
 		s.Files[j.state]++
 		s.Done += done
-		if total >= 0 {
-			s.Total += total
-		} else if !j.state.Finished() {
+		switch {
+		case total < 0 && (j.state == Queued || j.state == Active):
 			totalKnown = false
+		case total < 0:
+		case j.state == Queued || j.state == Active:
+			s.Total += total
+			remaining += max(total-done, 0)
+		default:
+			s.Total += total
 		}
 	}
 	s.ETA = -1
 	if totalKnown && s.Counts[Active] > 0 {
-		s.ETA = eta(s.Total-s.Done, s.Speed)
+		s.ETA = eta(remaining, s.Speed)
 	}
 	return s
 }

@@ -144,7 +144,8 @@ type Spec struct {
 	// LocalRoot is the local folder the job may read (upload) or write
 	// (download) in: every local access goes through an os.Root opened
 	// on it, so nothing outside it is touched, whatever names or links
-	// the other side has. It must exist.
+	// the other side has. It must be an absolute path to a folder that
+	// exists.
 	LocalRoot string `json:"localRoot"`
 	// Local is the path under LocalRoot, '/'-separated; "" means LocalRoot
 	// itself (a directory job that mirrors into, or from, the folder).
@@ -220,8 +221,10 @@ type Snapshot struct {
 	Counts, Files [NumStates]int
 	// Done and Total sum the file jobs' Done and (known) Total.
 	Done, Total int64
-	Speed       float64       // bytes per second over the whole queue, smoothed
-	ETA         time.Duration // -1 when unknown
+	Speed       float64 // bytes per second over the whole queue, smoothed
+	// ETA is the time the queued and active jobs still need at Speed, -1
+	// when unknown (while directories are still being listed).
+	ETA time.Duration
 }
 
 // Pending reports whether the snapshot holds jobs that are queued or
