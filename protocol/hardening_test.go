@@ -309,8 +309,8 @@ func TestEPSVUnreachableFallsBackToPASV(t *testing.T) {
 
 func TestTransferSizeAndAbortDance(t *testing.T) {
 	// The server streams forever; the client aborts. The peer answers 426
-	// for the transfer, 226 for ABOR and 200 for NOOP; the next NOOP must
-	// then get its own 200.
+	// for the transfer and 226 for ABOR; the next NOOP must then get its
+	// own 200.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -335,8 +335,7 @@ func TestTransferSizeAndAbortDance(t *testing.T) {
 		step{want: "EPSV", reply: fmt.Sprintf("229 ok (!!!%d!)\r\n", port)},
 		step{want: "RETR big", reply: "150 Opening BINARY mode data connection for big (1073741824 bytes).\r\n"},
 		step{want: "ABOR", reply: "426 Connection closed; transfer aborted.\r\n226 ABOR ok\r\n"},
-		step{want: "NOOP", reply: "200 NOOP ok\r\n"},
-		step{want: "NOOP", reply: "200 second NOOP\r\n"},
+		step{want: "NOOP", reply: "200 the NOOP's own reply\r\n"},
 	)
 	c, err := dialPlain(t, p, Options{})
 	if err != nil {
@@ -360,8 +359,8 @@ func TestTransferSizeAndAbortDance(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, err := c.Cmd(context.Background(), "NOOP")
-	if err != nil || r.Text() != "second NOOP" {
-		t.Fatalf("after abort: %v %v, want the second NOOP's own reply", r, err)
+	if err != nil || r.Text() != "the NOOP's own reply" {
+		t.Fatalf("after abort: %v %v, want the NOOP's own reply", r, err)
 	}
 }
 
@@ -440,5 +439,45 @@ func TestDataHandshakeFailureKeepsControlInStep(t *testing.T) {
 	}
 	if r, err := c.Cmd(context.Background(), "NOOP"); err != nil || r.Text() != "in step" {
 		t.Fatalf("after the failed handshake: %v %v", r, err)
+	}
+}
+
+// TestAbortWithASingleReplyResynchronises: a server that answers ABOR
+// once is waited for briefly, then brought back in step with NOOP.
+func TestAbortWithASingleReplyResynchronises(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		if d, err := ln.Accept(); err == nil {
+			d.Write(bytes.Repeat([]byte("z"), 1<<20))
+			d.Close()
+		}
+	}()
+	port := ln.Addr().(*net.TCPAddr).Port
+	p := newScriptedPeer(t,
+		step{reply: "220 hi\r\n"},
+		step{want: "EPSV", reply: fmt.Sprintf("229 ok (|||%d|)\r\n", port)},
+		step{want: "RETR f", reply: "150 here\r\n"},
+		step{want: "ABOR", reply: "226 ABOR done, all in one\r\n"},
+		step{want: "NOOP", reply: "200 resynchronised\r\n"},
+		step{want: "NOOP", reply: "200 in step\r\n"},
+	)
+	c, err := dialPlain(t, p, Options{Timeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.transfer = "I"
+	tr, err := c.Open(context.Background(), "f", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Abort(); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := c.Cmd(context.Background(), "NOOP"); err != nil || r.Text() != "in step" {
+		t.Fatalf("after abort: %v %v", r, err)
 	}
 }
