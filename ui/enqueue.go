@@ -96,6 +96,7 @@ func (m *Model) enqueueConfirmed(msg enqueueMsg) {
 			k++
 		}
 	}
+	m.queueAdded = true // the jobs may finish before the next snapshot shows them active
 	m.layout()
 	m.setStatus(fmt.Sprintf("%d item(s) queued", len(ids)), false)
 }
@@ -114,7 +115,8 @@ func (m *Model) queuedWork() int {
 // waits for the next change.
 func (m *Model) queueChanged(snap transfers.Snapshot) tea.Cmd {
 	before := m.queue.snap.Counts
-	wasActive := m.queue.active()
+	wasActive := m.queue.active() || m.queueAdded
+	m.queueAdded = false
 	wasVisible := m.queue.visible()
 	m.queue.setSnapshot(snap)
 	if wasVisible != m.queue.visible() {

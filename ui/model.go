@@ -106,8 +106,9 @@ type Model struct {
 	log     *logPanel
 	showLog bool
 
-	queue     *queuePanel // nil without a Config.Queue
-	moveAsked bool        // the move's destination was just confirmed
+	queue      *queuePanel // nil without a Config.Queue
+	moveAsked  bool        // the move's destination was just confirmed
+	queueAdded bool        // jobs were added since the last queue snapshot
 	// moves holds the queue jobs of moves: when a job and everything it
 	// expanded into are done, its source is removed.
 	moves map[transfers.ID]moveSource
