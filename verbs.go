@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -37,16 +38,28 @@ func (c *cli) ls(ctx context.Context, args []string) error {
 		return err
 	}
 	defer conn.Quit(context.WithoutCancel(ctx))
-	l, err := conn.List(ctx, t.Path)
+	// Keep only each entry's printed line, not the whole Entry: a
+	// directory of 100,000 files then takes a few MiB, not tens.
+	type row struct{ key, line string }
+	var rows []row
+	var line bytes.Buffer
+	w := bufio.NewWriter(&line)
+	l, err := conn.ListFunc(ctx, t.Path, func(e *listing.Entry) error {
+		writeEntry(w, e, *long)
+		w.Flush()
+		rows = append(rows, row{strings.Clone(e.RawName), line.String()}) // a clone: RawName would keep the whole raw line alive
+		line.Reset()
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("ls %s: %w", t, err)
 	}
-	slices.SortFunc(l.Entries, func(a, b listing.Entry) int { return strings.Compare(a.RawName, b.RawName) })
-	w := bufio.NewWriter(c.stdout)
-	for i := range l.Entries {
-		writeEntry(w, &l.Entries[i], *long)
+	slices.SortFunc(rows, func(a, b row) int { return strings.Compare(a.key, b.key) })
+	out := bufio.NewWriter(c.stdout)
+	for _, r := range rows {
+		out.WriteString(r.line)
 	}
-	if err := w.Flush(); err != nil {
+	if err := out.Flush(); err != nil {
 		return err
 	}
 	if l.BadCount > 0 {
@@ -60,11 +73,16 @@ func (c *cli) ls(ctx context.Context, args []string) error {
 
 // writeEntry prints one listing entry in ls's format.
 func writeEntry(w *bufio.Writer, e *listing.Entry, long bool) {
-	kind := map[listing.Kind]byte{listing.File: '-', listing.Dir: 'd', listing.Symlink: 'l'}[e.Kind]
-	if kind == 0 {
-		kind = '?'
+	switch e.Kind {
+	case listing.File:
+		w.WriteByte('-')
+	case listing.Dir:
+		w.WriteByte('d')
+	case listing.Symlink:
+		w.WriteByte('l')
+	default:
+		w.WriteByte('?')
 	}
-	w.WriteByte(kind)
 	if long {
 		perm := "?????????"
 		switch {
@@ -73,20 +91,43 @@ func writeEntry(w *bufio.Writer, e *listing.Entry, long bool) {
 		case e.Perm != "":
 			perm = "perm=" + e.Perm
 		}
-		fmt.Fprintf(w, "%-9s %-8s %-8s", perm, orDash(e.Owner), orDash(e.Group))
+		writePadded(w, perm, 9, false)
+		w.WriteByte(' ')
+		writePadded(w, orDash(e.Owner), 8, false)
+		w.WriteByte(' ')
+		writePadded(w, orDash(e.Group), 8, false)
 	}
 	size := "-"
 	if e.Size >= 0 && e.Kind == listing.File {
 		size = strconv.FormatInt(e.Size, 10)
 	}
-	fmt.Fprintf(w, " %12s  %s  %s", size, formatTime(e), e.Name)
+	w.WriteByte(' ')
+	writePadded(w, size, 12, true)
+	w.WriteString("  ")
+	w.WriteString(formatTime(e))
+	w.WriteString("  ")
+	w.WriteString(e.Name)
 	if e.Target != "" {
-		fmt.Fprintf(w, " -> %s", e.Target)
+		w.WriteString(" -> ")
+		w.WriteString(e.Target)
 	}
 	if e.Unsafe() {
 		w.WriteString("  [unsafe name]")
 	}
 	w.WriteByte('\n')
+}
+
+// writePadded writes s padded with spaces to width, on the left when
+// right-aligned.
+func writePadded(w *bufio.Writer, s string, width int, right bool) {
+	pad := max(width-len(s), 0)
+	if right {
+		w.WriteString(strings.Repeat(" ", pad))
+	}
+	w.WriteString(s)
+	if !right {
+		w.WriteString(strings.Repeat(" ", pad))
+	}
 }
 
 func orDash(s string) string {

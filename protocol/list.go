@@ -27,14 +27,31 @@ type Listing struct {
 // the LIST dialect detected is remembered for the connection's next
 // listings.
 func (c *Conn) List(ctx context.Context, path string) (*Listing, error) {
+	var entries []listing.Entry
+	l, err := c.ListFunc(ctx, path, func(e *listing.Entry) error {
+		entries = append(entries, *e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	l.Entries = entries
+	return l, nil
+}
+
+// ListFunc is List for callers that use each entry as it streams in and
+// keep less than the whole Entry: fn sees every entry but "." and "..",
+// and the returned Listing has no Entries. An error from fn aborts the
+// listing and is returned.
+func (c *Conn) ListFunc(ctx context.Context, path string, fn func(*listing.Entry) error) (*Listing, error) {
 	if err := checkLine(path); err != nil {
 		return nil, err
 	}
 	if c.HasFeature("MLST") {
-		return c.list(ctx, withArg("MLSD", path), listing.MLSD)
+		return c.list(ctx, withArg("MLSD", path), listing.MLSD, fn)
 	}
 	if c.listDashA != dashARefused && !strings.HasPrefix(path, "-") {
-		l, err := c.list(ctx, withArg("LIST -a", path), listing.LIST)
+		l, err := c.list(ctx, withArg("LIST -a", path), listing.LIST, fn)
 		if err == nil {
 			c.listDashA = dashAWorks
 			return l, nil
@@ -46,7 +63,7 @@ func (c *Conn) List(ctx context.Context, path string) (*Listing, error) {
 		c.listDashA = dashARefused
 		c.logf("LIST -a refused (%v); listing without it", err)
 	}
-	return c.list(ctx, withArg("LIST", path), listing.LIST)
+	return c.list(ctx, withArg("LIST", path), listing.LIST, fn)
 }
 
 // States of LIST -a support on a connection.
@@ -56,7 +73,7 @@ const (
 	dashARefused
 )
 
-func (c *Conn) list(ctx context.Context, line string, format listing.Format) (*Listing, error) {
+func (c *Conn) list(ctx context.Context, line string, format listing.Format, fn func(*listing.Entry) error) (*Listing, error) {
 	if c.listParser == nil {
 		c.listParser = listing.NewParser(listing.Options{})
 	}
@@ -65,14 +82,19 @@ func (c *Conn) list(ctx context.Context, line string, format listing.Format) (*L
 		return nil, err
 	}
 	sc := c.listParser.NewScanner(t, format)
-	out := &Listing{}
 	limit := orDefault(c.opts.MaxListingEntries, DefaultMaxListingEntries)
+	n := 0
 	for sc.Scan() {
-		if e := sc.Entry(); !e.Pseudo {
-			if len(out.Entries) == limit {
-				return nil, errors.Join(protocolError(fmt.Sprintf("listing longer than %d entries", limit), ""), t.Abort())
-			}
-			out.Entries = append(out.Entries, e)
+		e := sc.Entry()
+		if e.Pseudo {
+			continue
+		}
+		if n == limit {
+			return nil, errors.Join(protocolError(fmt.Sprintf("listing longer than %d entries", limit), ""), t.Abort())
+		}
+		n++
+		if err := fn(&e); err != nil {
+			return nil, errors.Join(err, t.Abort())
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -84,6 +106,5 @@ func (c *Conn) list(ctx context.Context, line string, format listing.Format) (*L
 	if err := t.Close(); err != nil {
 		return nil, err
 	}
-	out.Bad, out.BadCount, out.Format = sc.Bad(), sc.BadCount(), sc.Detected()
-	return out, nil
+	return &Listing{Bad: sc.Bad(), BadCount: sc.BadCount(), Format: sc.Detected()}, nil
 }
