@@ -24,7 +24,7 @@ func TestTUIEndToEndInTmux(t *testing.T) {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("tmux is required in CI (scripts/install-servers installs it)")
 		}
-		t.Skip("tmux not installed; scripts/install-servers installs it")
+		t.Skip("tmux not installed (outside CI this skips; scripts/install-servers installs it)")
 	}
 	s := ftptest.Start(t, ftptest.VSFTPD, ftptest.Options{})
 	want := map[string][]byte{}
