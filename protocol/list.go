@@ -40,9 +40,9 @@ func (c *Conn) List(ctx context.Context, path string) (*Listing, error) {
 }
 
 // ListFunc is List for callers that use each entry as it streams in and
-// keep less than the whole Entry: fn sees every entry but "." and "..",
-// and the returned Listing has no Entries. An error from fn aborts the
-// listing and is returned.
+// keep less than the whole Entry: fn sees every entry but "." and ".."
+// (the pointer is valid during the call only), and the returned Listing
+// has no Entries. An error from fn aborts the listing and is returned.
 func (c *Conn) ListFunc(ctx context.Context, path string, fn func(*listing.Entry) error) (*Listing, error) {
 	if err := checkLine(path); err != nil {
 		return nil, err
@@ -84,8 +84,9 @@ func (c *Conn) list(ctx context.Context, line string, format listing.Format, fn 
 	sc := c.listParser.NewScanner(t, format)
 	limit := orDefault(c.opts.MaxListingEntries, DefaultMaxListingEntries)
 	n := 0
+	var e listing.Entry // one variable for all: fn gets a pointer, which would escape per entry
 	for sc.Scan() {
-		e := sc.Entry()
+		e = sc.Entry()
 		if e.Pseudo {
 			continue
 		}
