@@ -277,6 +277,21 @@ type heldTransfer struct {
 func (h *heldTransfer) Read(p []byte) (int, error)  { return h.t.Read(p) }
 func (h *heldTransfer) Write(p []byte) (int, error) { return h.t.Write(p) }
 
+// Abort stops a download the reader does not want to finish (ABOR), so
+// the server stops sending and the connection stays in step.
+func (h *heldTransfer) Abort() error {
+	err := errors.New("panes: transfer closed twice")
+	h.once.Do(func() {
+		err = h.t.Abort()
+		if dropped(err) {
+			h.r.drop()
+		}
+		h.r.lastUsed = time.Now()
+		h.r.mu.Unlock()
+	})
+	return err
+}
+
 func (h *heldTransfer) Close() error {
 	err := errors.New("panes: transfer closed twice")
 	h.once.Do(func() {

@@ -139,3 +139,31 @@ func TestRemoteRedialsAfterTheConnectionDrops(t *testing.T) {
 		t.Fatalf("state %+v", st)
 	}
 }
+
+// TestAbortingAPartialReadKeepsTheConnection reads the start of a large
+// file, aborts the rest, and goes on browsing on the same connection.
+func TestAbortingAPartialReadKeepsTheConnection(t *testing.T) {
+	for _, kind := range []ftptest.Kind{ftptest.ProFTPD, ftptest.VSFTPD} {
+		t.Run(string(kind), func(t *testing.T) {
+			s := ftptest.Start(t, kind, ftptest.Options{})
+			s.WriteFile(t, "big.bin", make([]byte, 32<<20))
+			r := remoteFor(t, s)
+			ctx := context.Background()
+			home, _ := r.Home(ctx)
+			rd, err := r.Open(ctx, r.Join(home, "big.bin"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := io.ReadFull(rd, make([]byte, 1<<20)); err != nil {
+				t.Fatal(err)
+			}
+			if err := rd.(interface{ Abort() error }).Abort(); err != nil {
+				t.Fatalf("abort: %v\n%s", err, s.Log())
+			}
+			conn := r.conn
+			if _, err := r.List(ctx, home); err != nil || r.conn != conn {
+				t.Fatalf("after the abort: %v (same connection: %v)", err, r.conn == conn)
+			}
+		})
+	}
+}

@@ -126,8 +126,13 @@ func viewCmd(fsys panes.FS, path, name string) tea.Cmd {
 			return viewLoadedMsg{title: name, err: err}
 		}
 		data, err := io.ReadAll(io.LimitReader(r, maxView+1))
-		cerr := r.Close()
 		truncated := len(data) > maxView
+		var cerr error
+		if a, ok := r.(interface{ Abort() error }); ok && truncated {
+			cerr = a.Abort() // stop the rest of a large remote file
+		} else {
+			cerr = r.Close()
+		}
 		if err == nil && cerr != nil && !truncated {
 			err = cerr // a short read the server reported as failed
 		}
