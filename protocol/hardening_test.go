@@ -311,25 +311,14 @@ func TestTransferSizeAndAbortDance(t *testing.T) {
 	// The server streams forever; the client aborts. The peer answers 426
 	// for the transfer and 226 for ABOR; the next NOOP must then get its
 	// own 200.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		d, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer d.Close()
+	port := dataPort(t, func(d net.Conn) {
 		chunk := bytes.Repeat([]byte("z"), 32<<10)
 		for {
 			if _, err := d.Write(chunk); err != nil {
 				return
 			}
 		}
-	}()
-	port := ln.Addr().(*net.TCPAddr).Port
+	})
 	p := newScriptedPeer(t,
 		step{reply: "220 hi\r\n"},
 		step{want: "EPSV", reply: fmt.Sprintf("229 ok (!!!%d!)\r\n", port)},
@@ -407,19 +396,7 @@ func TestActiveModeRefusesConnectionFromOtherHost(t *testing.T) {
 // handshake error and the server's verdict, and the control connection
 // goes on.
 func TestDataHandshakeFailureKeepsControlInStep(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		d, err := ln.Accept()
-		if err == nil {
-			d.Write([]byte("this is not a TLS server hello\r\n"))
-			d.Close()
-		}
-	}()
-	port := ln.Addr().(*net.TCPAddr).Port
+	port := dataPort(t, func(d net.Conn) { d.Write([]byte("this is not a TLS server hello\r\n")) })
 	p := newScriptedPeer(t,
 		step{reply: "220 hi\r\n"},
 		step{want: "EPSV", reply: fmt.Sprintf("229 ok (|||%d|)\r\n", port)},
@@ -445,18 +422,7 @@ func TestDataHandshakeFailureKeepsControlInStep(t *testing.T) {
 // TestAbortWithASingleReplyResynchronises: a server that answers ABOR
 // once is waited for briefly, then brought back in step with NOOP.
 func TestAbortWithASingleReplyResynchronises(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		if d, err := ln.Accept(); err == nil {
-			d.Write(bytes.Repeat([]byte("z"), 1<<20))
-			d.Close()
-		}
-	}()
-	port := ln.Addr().(*net.TCPAddr).Port
+	port := dataPort(t, func(d net.Conn) { d.Write(bytes.Repeat([]byte("z"), 1<<20)) })
 	p := newScriptedPeer(t,
 		step{reply: "220 hi\r\n"},
 		step{want: "EPSV", reply: fmt.Sprintf("229 ok (|||%d|)\r\n", port)},

@@ -12,25 +12,14 @@ import (
 // escape a local folder. They come back flagged unsafe, and lines nothing
 // understands come back as bad lines, never as entries.
 func TestListFlagsHostileNames(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		d, err := ln.Accept()
-		if err != nil {
-			return
-		}
+	port := dataPort(t, func(d net.Conn) {
 		d.Write([]byte("type=file;size=1; ../../etc/passwd\r\n" +
 			"type=file;size=2; ..\r\n" +
 			"type=file;size=3; a/b\r\n" +
 			"type=cdir; .\r\n" +
 			"type=file;size=4; fine.txt\r\n" +
 			"this is not an MLSD line\r\n"))
-		d.Close()
-	}()
-	port := ln.Addr().(*net.TCPAddr).Port
+	})
 	p := newScriptedPeer(t,
 		step{reply: "220 hi\r\n"},
 		step{want: "EPSV", reply: fmt.Sprintf("229 ok (|||%d|)\r\n", port)},
@@ -90,24 +79,13 @@ func TestSourceAddressIsUsed(t *testing.T) {
 // a protocol error once the limit is passed, and the control connection
 // stays usable.
 func TestEndlessListingIsBounded(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		d, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer d.Close()
+	port := dataPort(t, func(d net.Conn) {
 		for i := 0; ; i++ {
 			if _, err := fmt.Fprintf(d, "type=file;size=1; f%d\r\n", i); err != nil {
 				return
 			}
 		}
-	}()
-	port := ln.Addr().(*net.TCPAddr).Port
+	})
 	p := newScriptedPeer(t,
 		step{reply: "220 hi\r\n"},
 		step{want: "EPSV", reply: fmt.Sprintf("229 ok (|||%d|)\r\n", port)},

@@ -119,3 +119,24 @@ func dialPlain(t *testing.T, p *scriptedPeer, opts Options) (*Conn, error) {
 	}
 	return Dial(context.Background(), p.Addr(), opts)
 }
+
+// dataPort listens on 127.0.0.1 for one data connection, hands it to
+// serve (which may write forever: the connection closes when the test
+// ends or the client goes) and returns the port for EPSV or PASV.
+func dataPort(t *testing.T, serve func(net.Conn)) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		d, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer d.Close()
+		serve(d)
+	}()
+	return ln.Addr().(*net.TCPAddr).Port
+}
