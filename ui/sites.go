@@ -488,6 +488,12 @@ func newSiteForm(file *bookmarks.File, title, orig string, b bookmarks.Bookmark,
 		f.inputs[i] = ti
 	}
 	f.inputs[fieldPassword].EchoMode = textinput.EchoPassword
+	if password != "" && password == b.Password {
+		// A saved password is not put in the field: its stars would show
+		// its length. Left empty, the saved one is kept.
+		f.inputs[fieldPassword].SetValue("")
+		f.inputs[fieldPassword].Placeholder = "saved; type to replace it"
+	}
 	f.inputs[fieldName].Focus()
 	return f
 }
@@ -602,6 +608,9 @@ func (f *siteForm) bookmark() (bookmarks.Bookmark, error) {
 	b.Password = ""
 	if f.savePass {
 		b.Password = f.inputs[fieldPassword].Value()
+		if b.Password == "" {
+			b.Password = f.base.Password // kept: the field starts empty
+		}
 	}
 	return b, nil
 }
