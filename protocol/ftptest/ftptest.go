@@ -74,6 +74,10 @@ type Options struct {
 	// AsyncAbort sets vsftpd's async_abor_enable=YES. The other kinds have
 	// no such switch and ignore it.
 	AsyncAbort bool
+	// IPv6 serves on [::1] instead of 127.0.0.1, so clients must use EPSV
+	// and EPRT. Only Pyftpdlib supports it; asking it of the others fails
+	// the test.
+	IPv6 bool
 }
 
 // Server is a running FTP server. Its exported fields are read-only.
@@ -104,6 +108,7 @@ type Server struct {
 	cleanups []func()
 	proc     *process
 	ports    *portBlock
+	host     string // the address it listens on: 127.0.0.1, or ::1 with Options.IPv6
 
 	stopOnce sync.Once
 	mu       sync.Mutex
@@ -183,6 +188,9 @@ func start(kind Kind, opts Options) (*Server, error) {
 	if opts.MaxTLS != 0 && opts.MaxTLS != tls.VersionTLS12 && opts.MaxTLS != tls.VersionTLS13 {
 		return nil, fmt.Errorf("MaxTLS %#x: only tls.VersionTLS12 and tls.VersionTLS13 are supported", opts.MaxTLS)
 	}
+	if opts.IPv6 && kind != Pyftpdlib {
+		return nil, fmt.Errorf("%s is started on 127.0.0.1 only; IPv6 is offered by pyftpdlib", kind)
+	}
 	s := &Server{
 		Kind:       kind,
 		User:       fmt.Sprintf("ferry-%d-%s", os.Getpid(), randomHex(3)),
@@ -192,6 +200,10 @@ func start(kind Kind, opts Options) (*Server, error) {
 		ServerName: serverName,
 		uid:        -1,
 		gid:        -1,
+		host:       "127.0.0.1",
+	}
+	if opts.IPv6 {
+		s.host = "::1"
 	}
 	if sp.needsRoot && os.Geteuid() != 0 {
 		return nil, unavailable("%s must be started as root (it switches to the account %s)", kind, testAccount)
@@ -235,7 +247,7 @@ func start(kind Kind, opts Options) (*Server, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(s.ports.control))
+		s.Addr = net.JoinHostPort(s.host, strconv.Itoa(s.ports.control))
 		var cmd *exec.Cmd
 		cmd, err = sp.command(s, opts)
 		if err != nil {
@@ -416,7 +428,7 @@ func (s *Server) waitReady(deadline time.Time) error {
 		if time.Now().After(deadline) {
 			return fmt.Errorf("server not ready within %v", readyTimeout)
 		}
-		c, err := net.DialTimeout("tcp4", s.Addr, 250*time.Millisecond)
+		c, err := net.DialTimeout("tcp", s.Addr, 250*time.Millisecond)
 		if err != nil {
 			time.Sleep(20 * time.Millisecond)
 			continue

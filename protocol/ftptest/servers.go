@@ -421,7 +421,7 @@ func checkPyftpdlib() error { return need("pyftpdlib", python) }
 
 func commandPyftpdlib(s *Server, o Options) (*exec.Cmd, error) {
 	cmd := exec.Command(python, "-c", pyftpdlibScript,
-		"127.0.0.1", strconv.Itoa(s.ports.control),
+		s.host, strconv.Itoa(s.ports.control),
 		strconv.Itoa(s.ports.pasvLow), strconv.Itoa(s.ports.pasvHigh),
 		s.User, s.Root)
 	cmd.Env = append(os.Environ(), "FERRY_FTPTEST_PASSWORD="+s.Password, "PYTHONDONTWRITEBYTECODE=1")
