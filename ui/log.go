@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -96,7 +97,31 @@ func (l *logPanel) append(lines []string) {
 	}
 }
 
-func (l *logPanel) setSize(w, h int) { l.width, l.height = w, h }
+func (l *logPanel) SetSize(w, h int) { l.width, l.height = w, h }
+
+// logKeys scroll the log while it is shown.
+var logKeys = struct{ ScrollUp, ScrollDown key.Binding }{
+	ScrollUp:   key.NewBinding(key.WithKeys("shift+up", "shift+pgup"), key.WithHelp("shift+↑", "log back")),
+	ScrollDown: key.NewBinding(key.WithKeys("shift+down", "shift+pgdown"), key.WithHelp("shift+↓", "log forward")),
+}
+
+// Update scrolls the log.
+func (l *logPanel) Update(msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(k, logKeys.ScrollUp):
+			l.scroll(-3)
+		case key.Matches(k, logKeys.ScrollDown):
+			l.scroll(3)
+		}
+	}
+	return nil
+}
+
+func (l *logPanel) ShortHelp() []key.Binding {
+	return []key.Binding{logKeys.ScrollUp, logKeys.ScrollDown}
+}
+func (l *logPanel) FullHelp() [][]key.Binding { return [][]key.Binding{l.ShortHelp()} }
 
 func (l *logPanel) scroll(delta int) {
 	l.back = max(min(l.back-delta, len(l.lines)-1), 0)

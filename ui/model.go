@@ -143,7 +143,7 @@ func New(cfg Config) *Model {
 	}
 	m.history = loadHistory(cfg.History)
 	for i := range m.panes {
-		m.panes[i] = newPaneView(cfg.ShowHidden)
+		m.panes[i] = newPaneView(&m.keys, cfg.ShowHidden)
 		m.panes[i].model.SetSort(cfg.Sort, false)
 	}
 	if errs := m.keys.Rebind(cfg.Keys); len(errs) > 0 {
@@ -419,7 +419,7 @@ func (m *Model) setStatus(s string, isErr bool) {
 func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	v := m.panes[m.active]
 	if v.filtering {
-		return m, m.filterKey(v, msg)
+		return m, v.Update(msg) // the filter line takes every key
 	}
 	k := m.keys
 	if m.queue != nil && key.Matches(msg, k.Queue) {
@@ -428,13 +428,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.layout()
 		return m, nil
 	}
-	if m.queue != nil && m.queue.focused && m.queue.visible() {
-		if handled, err := m.queue.handleKey(msg); handled {
-			if err != nil {
-				m.setStatus(err.Error(), true)
-			}
-			return m, nil
-		}
+	if m.queue != nil && m.queue.focused && m.queue.visible() && !key.Matches(msg, k.Quit, k.Help, k.Log) {
+		return m, m.queue.Update(msg)
 	}
 	p := v.model
 	switch {
@@ -446,26 +441,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.quit()
 	case key.Matches(msg, k.SwitchPane):
 		m.active = 1 - m.active
-	case key.Matches(msg, k.Up):
-		p.Move(-1)
-	case key.Matches(msg, k.Down):
-		p.Move(1)
-	case key.Matches(msg, k.PageUp):
-		p.PageUp()
-	case key.Matches(msg, k.PageDown):
-		p.PageDown()
-	case key.Matches(msg, k.Top):
-		p.Top()
-	case key.Matches(msg, k.Bottom):
-		p.Bottom()
 	case key.Matches(msg, k.Open):
 		return m, m.open(v)
 	case key.Matches(msg, k.Parent):
 		return m, m.parent(v)
-	case key.Matches(msg, k.Select):
-		p.ToggleSelect()
-	case key.Matches(msg, k.Invert):
-		p.InvertSelection()
 	case key.Matches(msg, k.SelectGlob), key.Matches(msg, k.UnselectGlob):
 		on := key.Matches(msg, k.SelectGlob)
 		title := "Select files matching"
@@ -480,16 +459,6 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			}
 			return nil
 		})
-	case key.Matches(msg, k.Filter):
-		v.filtering = true
-		v.filter.SetValue(p.Filter())
-		return m, v.filter.Focus()
-	case key.Matches(msg, k.Hidden):
-		p.ToggleHidden()
-	case key.Matches(msg, k.Sort):
-		p.CycleSort()
-	case key.Matches(msg, k.ReverseSort):
-		p.ReverseSort()
 	case key.Matches(msg, k.Refresh):
 		return m, m.refresh(m.active)
 	case key.Matches(msg, k.GoTo):
@@ -538,10 +507,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.chmod(v)
 	case key.Matches(msg, k.Delete):
 		return m, m.delete(v)
-	case msg.String() == "shift+up" || msg.String() == "shift+pgup":
-		m.log.scroll(-3)
-	case msg.String() == "shift+down" || msg.String() == "shift+pgdown":
-		m.log.scroll(3)
+	case m.showLog && key.Matches(msg, logKeys.ScrollUp, logKeys.ScrollDown):
+		return m, m.log.Update(msg)
+	default:
+		return m, v.Update(msg) // movement, selection, sort, filter
 	}
 	return m, nil
 }
@@ -554,26 +523,6 @@ func (m *Model) quit() tea.Cmd {
 		}
 		return tea.Quit()
 	}
-}
-
-// filterKey edits the filter as the user types: Enter keeps it, Esc
-// clears it.
-func (m *Model) filterKey(v *paneView, msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "enter":
-		v.filtering = false
-		v.filter.Blur()
-		return nil
-	case "esc":
-		v.filtering = false
-		v.filter.Blur()
-		v.model.SetFilter("")
-		return nil
-	}
-	var cmd tea.Cmd
-	v.filter, cmd = v.filter.Update(msg)
-	v.model.SetFilter(v.filter.Value())
-	return cmd
 }
 
 // absolute resolves a typed path against the pane's directory.
@@ -867,12 +816,12 @@ func (m *Model) layout() {
 	h := m.height - 2 // status and key hints
 	if m.queue.visible() {
 		qh := min(8, max(h/4, 3))
-		m.queue.setSize(m.width, qh)
+		m.queue.SetSize(m.width, qh)
 		h -= qh
 	}
 	if m.showLog {
 		logH := min(10, max(h/3, 3))
-		m.log.setSize(m.width, logH)
+		m.log.SetSize(m.width, logH)
 		h -= logH
 	}
 	h = max(h, 4)
@@ -892,7 +841,7 @@ func (m *Model) focusedKeys() help.KeyMap {
 	if m.queue != nil && m.queue.focused && m.queue.visible() {
 		return m.queue
 	}
-	return m.keys
+	return m.panes[m.active]
 }
 
 // wide reports whether both panes fit side by side.

@@ -6,7 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -15,8 +17,11 @@ import (
 )
 
 // paneView is one pane on screen: the pane model, the file system under
-// it, and what is happening to it (loading, failed, filtering).
+// it, and what is happening to it (loading, failed, filtering). It handles
+// the keys that change only itself (movement, selection, sort, filter);
+// the root handles those that reach beyond it.
 type paneView struct {
+	keys    *KeyMap
 	fs      panes.FS // nil for a remote pane that is not connected
 	model   *panes.Pane
 	loading bool
@@ -29,9 +34,75 @@ type paneView struct {
 	width, height int // outer size, border included
 }
 
-func newPaneView(showHidden bool) *paneView {
-	return &paneView{model: panes.New(showHidden), filter: newTextInput("/")}
+func newPaneView(keys *KeyMap, showHidden bool) *paneView {
+	return &paneView{keys: keys, model: panes.New(showHidden), filter: newTextInput("/")}
 }
+
+// Update handles a key that concerns this pane alone.
+func (v *paneView) Update(msg tea.Msg) tea.Cmd {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	if v.filtering {
+		return v.filterKey(k)
+	}
+	p, keys := v.model, v.keys
+	switch {
+	case key.Matches(k, keys.Up):
+		p.Move(-1)
+	case key.Matches(k, keys.Down):
+		p.Move(1)
+	case key.Matches(k, keys.PageUp):
+		p.PageUp()
+	case key.Matches(k, keys.PageDown):
+		p.PageDown()
+	case key.Matches(k, keys.Top):
+		p.Top()
+	case key.Matches(k, keys.Bottom):
+		p.Bottom()
+	case key.Matches(k, keys.Select):
+		p.ToggleSelect()
+	case key.Matches(k, keys.Invert):
+		p.InvertSelection()
+	case key.Matches(k, keys.Hidden):
+		p.ToggleHidden()
+	case key.Matches(k, keys.Sort):
+		p.CycleSort()
+	case key.Matches(k, keys.ReverseSort):
+		p.ReverseSort()
+	case key.Matches(k, keys.Filter):
+		v.filtering = true
+		v.filter.SetValue(p.Filter())
+		return v.filter.Focus()
+	}
+	return nil
+}
+
+// filterKey edits the filter as the user types: Enter keeps it, Esc
+// clears it.
+func (v *paneView) filterKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch msg.String() {
+	case "enter":
+		v.filtering = false
+		v.filter.Blur()
+		return nil
+	case "esc":
+		v.filtering = false
+		v.filter.Blur()
+		v.model.SetFilter("")
+		return nil
+	}
+	var cmd tea.Cmd
+	v.filter, cmd = v.filter.Update(msg)
+	v.model.SetFilter(v.filter.Value())
+	return cmd
+}
+
+// ShortHelp and FullHelp are the keys the hint line shows while a pane
+// has the focus: the whole key map.
+func (v *paneView) ShortHelp() []key.Binding  { return v.keys.ShortHelp() }
+func (v *paneView) FullHelp() [][]key.Binding { return v.keys.FullHelp() }
 
 // SetSize sets the outer size and tells the model how many rows it has.
 func (v *paneView) SetSize(w, h int) {

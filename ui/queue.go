@@ -71,7 +71,7 @@ func (p *queuePanel) setSnapshot(s transfers.Snapshot) {
 	p.scroll()
 }
 
-func (p *queuePanel) setSize(w, h int) {
+func (p *queuePanel) SetSize(w, h int) {
 	p.width, p.height = w, h
 	p.bar.SetWidth(min(max(w/5, 8), 30))
 	p.scroll()
@@ -122,8 +122,20 @@ func (p *queuePanel) ShortHelp() []key.Binding {
 
 func (p *queuePanel) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
 
-// handleKey acts on a key while the panel has the focus; errors go to
-// the status line.
+// Update acts on a key while the panel has the focus; a refused action
+// is reported on the status line.
+func (p *queuePanel) Update(msg tea.Msg) tea.Cmd {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	if _, err := p.handleKey(k); err != nil {
+		return func() tea.Msg { return opDoneMsg{what: "queue", err: err} }
+	}
+	return nil
+}
+
+// handleKey acts on a key while the panel has the focus.
 func (p *queuePanel) handleKey(msg tea.KeyPressMsg) (handled bool, err error) {
 	k := queueKeys
 	job, ok := p.current()

@@ -34,7 +34,7 @@ func TestQueuePanelShowsProgressStateAndReason(t *testing.T) {
 	q := transfers.New(transfers.Options{Dial: func(context.Context, string) (*protocol.Conn, error) { return nil, context.Canceled }})
 	defer q.Close()
 	p := newQueuePanel(q, &styles)
-	p.setSize(120, 6)
+	p.SetSize(120, 6)
 	p.setSnapshot(sampleSnapshot())
 	view := ansi.Strip(p.View(&styles))
 	for _, want := range []string{"1 active, 1 queued", "512M of 1.0G", "80M/s", "ETA 0:07", "↓ big.iso", "active", "512M/1.0G",
