@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"ferry/config"
 )
 
 // saveDelay gathers a burst of changes into one write of the state file.
@@ -153,36 +155,6 @@ func (q *Queue) save() error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(q.opts.StatePath, data)
+	return config.WriteAtomic(q.opts.StatePath, data)
 }
 
-// writeAtomic replaces path with data: a private temporary file in the
-// same directory (created 0700 if needed), synced, then renamed, so a
-// reader sees the old or the new file whole.
-func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Chmod(0o600)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
-}
