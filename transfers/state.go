@@ -157,4 +157,3 @@ func (q *Queue) save() error {
 	}
 	return config.WriteAtomic(q.opts.StatePath, data)
 }
-
