@@ -5,12 +5,20 @@ import (
 	"strings"
 )
 
+// Every line of the debug log starts with one of these, so a reader (the
+// UI's log panel) can tell the sides apart without guessing.
+const (
+	LogSent     = "> " // a command ferry sent (secrets masked)
+	LogReceived = "< " // a reply line from the server
+	LogEvent    = "* " // an engine event (data connections, fallbacks)
+)
+
 // logSent writes a command to the debug log, masking secrets.
 func (c *Conn) logSent(line string) {
 	if c.opts.Debug == nil || c.opts.DebugLevel < 1 {
 		return
 	}
-	fmt.Fprintf(c.opts.Debug, "> %s\n", maskSecrets(line))
+	fmt.Fprint(c.opts.Debug, LogSent, maskSecrets(line), "\n")
 }
 
 // logReceived writes a reply line to the debug log: at level 1 only lines
@@ -22,7 +30,7 @@ func (c *Conn) logReceived(line string) {
 	if c.opts.DebugLevel < 2 && !(len(line) >= 3 && isCode(line[:3])) {
 		return
 	}
-	fmt.Fprintf(c.opts.Debug, "< %s\n", line)
+	fmt.Fprint(c.opts.Debug, LogReceived, line, "\n")
 }
 
 // logf writes an engine event (data connections, fallbacks) at level 2.
@@ -30,7 +38,7 @@ func (c *Conn) logf(format string, args ...any) {
 	if c.opts.Debug == nil || c.opts.DebugLevel < 2 {
 		return
 	}
-	fmt.Fprintf(c.opts.Debug, "* "+format+"\n", args...)
+	fmt.Fprint(c.opts.Debug, LogEvent, fmt.Sprintf(format, args...), "\n")
 }
 
 // maskSecrets hides the argument of commands that carry a secret.

@@ -11,6 +11,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"ferry/protocol"
 )
 
 // logPanel shows the FTP conversation (passwords are masked by the
@@ -139,7 +141,7 @@ func (l *logPanel) View(s *Styles) string {
 		b.WriteByte('\n')
 		line = ansi.Truncate(printable([]byte(line)), l.width, "…")
 		switch {
-		case strings.HasPrefix(line, "> "):
+		case strings.HasPrefix(line, protocol.LogSent):
 			b.WriteString(s.LogSent.Render(line))
 		default:
 			b.WriteString(s.LogReceived.Render(line))

@@ -23,6 +23,7 @@ import (
 
 	"ferry/bookmarks"
 	"ferry/panes"
+	"ferry/protocol"
 	"ferry/protocol/listing"
 	"ferry/themes"
 	"ferry/transfers"
@@ -285,8 +286,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case logMsg:
 		m.log.append(msg)
 		for i := len(msg) - 1; i >= 0; i-- {
-			if strings.HasPrefix(msg[i], "< ") && len(msg[i]) > 5 {
-				m.lastReply = msg[i][2:]
+			if reply, ok := strings.CutPrefix(msg[i], protocol.LogReceived); ok && len(reply) > 3 {
+				m.lastReply = reply
 				break
 			}
 		}
