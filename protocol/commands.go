@@ -208,6 +208,7 @@ func (c *Conn) CurrentDir(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", protocolError("bad PWD reply", r.Lines[0])
 	}
+	c.pwd = p
 	return p, nil
 }
 
@@ -337,7 +338,11 @@ func (c *Conn) Open(ctx context.Context, path string, offset int64) (*Transfer, 
 	if err := c.typeFor(ctx, "I", path); err != nil {
 		return nil, err
 	}
-	return c.StartTransfer(ctx, "RETR "+path, offset)
+	t, err := c.StartTransfer(ctx, "RETR "+path, offset)
+	if err == nil {
+		t.bound(offset)
+	}
+	return t, err
 }
 
 // Create starts a binary upload to path, at offset (REST then STOR) when

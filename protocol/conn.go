@@ -42,8 +42,10 @@ type Conn struct {
 	busy       bool   // a Transfer is open
 	broken     error  // why the connection can no longer be used
 
-	listParser *listing.Parser // remembers the LIST dialect across listings
-	listDashA  int             // whether "LIST -a" works here
+	listParser   *listing.Parser // remembers the LIST dialect across listings
+	listDashA    int             // whether "LIST -a" works here
+	hashSelected string          // the algorithm OPTS HASH chose
+	pwd          string          // the working folder as PWD said, "" when unknown
 }
 
 // Dial connects to addr ("host:port"), reads the greeting and, unless
@@ -304,6 +306,10 @@ func (c *Conn) cmd(ctx context.Context, expect int, line string) (*Reply, error)
 		return nil, err
 	}
 	defer c.guard(ctx)()
+	switch commandVerb(line) {
+	case "CWD", "CDUP", "XCWD", "XCUP":
+		c.pwd = "" // unknown until the next PWD
+	}
 	if err := c.writeLine(ctx, line); err != nil {
 		return nil, err
 	}

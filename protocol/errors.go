@@ -39,6 +39,18 @@ var (
 	// no session ticket to resume with. The server's admin can enable TLS
 	// session tickets (or proftpd's NoSessionReuseRequired); the client
 	// can fall back to unprotected data with Options.ClearData.
+	// ErrDataOverrun: a download ran past the size the server announced
+	// (in its 150 reply) or the caller expected (Transfer.Expect); reading
+	// stopped there, and nothing past that size was returned.
+	ErrDataOverrun = errors.New("ftp: the server sent more data than the file's size")
+	// ErrDataShort: a download ended, with the server's 226, before the
+	// size the server announced or the caller expected.
+	ErrDataShort = errors.New("ftp: the transfer ended before the file's size")
+	// ErrNotListable: the server answered a listing with success but said
+	// it could not read the folder (vsftpd's "226 Transfer done (but failed
+	// to open directory)." for a missing or unreadable folder), or the
+	// path is not a folder.
+	ErrNotListable       = errors.New("ftp: the server could not list the folder")
 	ErrSessionNotResumed = errors.New("the server requires TLS session reuse on data connections but issued no session ticket; ask its admin to enable TLS session tickets, or keep only the control connection encrypted (--clear-data)")
 )
 

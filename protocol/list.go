@@ -1,9 +1,11 @@
 package protocol
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"ferry/protocol/listing"
@@ -50,6 +52,14 @@ func (c *Conn) ListFunc(ctx context.Context, path string, fn func(*listing.Entry
 	if c.HasFeature("MLST") {
 		return c.list(ctx, withArg("MLSD", path), listing.MLSD, fn)
 	}
+	// LIST answers a missing path or a file as if it were a folder
+	// (vsftpd lists a missing folder as an empty one), so the path is
+	// proven a folder first. MLSD refuses both by itself.
+	if path != "" {
+		if err := c.checkDir(ctx, path); err != nil {
+			return nil, err
+		}
+	}
 	if c.listDashA != dashARefused && !strings.HasPrefix(path, "-") {
 		l, err := c.list(ctx, withArg("LIST -a", path), listing.LIST, fn)
 		if err == nil {
@@ -81,8 +91,12 @@ func (c *Conn) list(ctx context.Context, line string, format listing.Format, fn 
 	if err != nil {
 		return nil, err
 	}
-	sc := c.listParser.NewScanner(t, format)
 	limit := orDefault(c.opts.MaxListingEntries, DefaultMaxListingEntries)
+	// Lines that parse as no entry (garbage, blank lines, headers) count
+	// too: an endless stream of them must end. Two lines per entry leave
+	// room for VMS's entries, which may take two.
+	lines := &lineLimit{r: t, left: 2*int64(limit) + 100}
+	sc := c.listParser.NewScanner(lines, format)
 	n := 0
 	var e listing.Entry // one variable for all: fn gets a pointer, which would escape per entry
 	for sc.Scan() {
@@ -99,7 +113,7 @@ func (c *Conn) list(ctx context.Context, line string, format listing.Format, fn 
 		}
 	}
 	if err := sc.Err(); err != nil {
-		if errors.Is(err, listing.ErrLineTooLong) {
+		if errors.Is(err, listing.ErrLineTooLong) || errors.Is(err, errTooManyLines) {
 			err = protocolError(err.Error(), "")
 		}
 		return nil, errors.Join(err, t.Abort())
@@ -107,5 +121,59 @@ func (c *Conn) list(ctx context.Context, line string, format listing.Format, fn 
 	if err := t.Close(); err != nil {
 		return nil, err
 	}
+	if t.final != nil && failedToList(t.final.Text()) {
+		return nil, fmt.Errorf("%s: %w: %d %s", commandVerb(line), ErrNotListable, t.final.Code, t.final.Text())
+	}
 	return &Listing{Bad: sc.Bad(), BadCount: sc.BadCount(), Format: sc.Detected()}, nil
+}
+
+// failedToList recognises a listing's final reply that reports success in
+// its code but failure in its text, as vsftpd's "226 Transfer done (but
+// failed to open directory)." for a folder that is missing or unreadable.
+func failedToList(text string) bool {
+	return strings.Contains(strings.ToLower(text), "failed to open directory")
+}
+
+var errTooManyLines = errors.New("listing has too many lines")
+
+// lineLimit fails a listing's data stream once it has carried more than
+// left lines.
+type lineLimit struct {
+	r    io.Reader
+	left int64
+}
+
+func (l *lineLimit) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	l.left -= int64(bytes.Count(p[:n], newline))
+	if l.left < 0 {
+		return n, errTooManyLines
+	}
+	return n, err
+}
+
+var newline = []byte{'\n'}
+
+// checkDir makes sure path names a folder: it changes into it and back to
+// the working folder, which costs two round trips (and a PWD once per
+// connection).
+func (c *Conn) checkDir(ctx context.Context, path string) error {
+	home := c.pwd
+	if home == "" {
+		var err error
+		if home, err = c.CurrentDir(ctx); err != nil {
+			return err
+		}
+	}
+	if err := c.ChangeDir(ctx, path); err != nil {
+		if errors.Is(err, ErrPermanent) {
+			return fmt.Errorf("LIST %s: %w: %w", path, ErrNotListable, err)
+		}
+		return err
+	}
+	if err := c.ChangeDir(ctx, home); err != nil {
+		return err
+	}
+	c.pwd = home
+	return nil
 }

@@ -29,9 +29,41 @@ type Transfer struct {
 	// ("150 Opening ... (1234 bytes)"), or -1 when it did not say.
 	Size int64
 
+	// The bounds of a retrieval: more than max bytes is ErrDataOverrun,
+	// fewer than min when it ends is ErrDataShort; -1 is no bound.
+	read, min, max int64
+	// final is the server's last reply, once Close has read it.
+	final *Reply
+
 	lastArm time.Time
 	done    bool
 }
+
+// Expect tells a retrieval how many bytes it must deliver from here, as
+// the caller knows them (a listing's size, SIZE, minus the REST offset):
+// Read fails with ErrDataOverrun past n, and Close with ErrDataShort if
+// fewer arrived. A negative n leaves the transfer unbounded.
+func (t *Transfer) Expect(n int64) {
+	if n < 0 {
+		return
+	}
+	t.min, t.max = n, n
+}
+
+// bound applies the size a 150 reply announced to a binary retrieval from
+// offset. Servers differ on whether the figure is the whole file's or what
+// remains after REST, so only what both readings allow is enforced: no
+// more than announced, no fewer than announced minus offset.
+func (t *Transfer) bound(offset int64) {
+	if t.Size < 0 {
+		return
+	}
+	t.max = t.Size
+	t.min = max(t.Size-offset, 0)
+}
+
+// Received returns how many bytes a retrieval has read.
+func (t *Transfer) Received() int64 { return t.read }
 
 // StartTransfer sends REST offset when offset > 0, then the transfer
 // command line (RETR, STOR, APPE, LIST, NLST, MLSD, ...), and returns the
@@ -64,7 +96,7 @@ func (c *Conn) StartTransfer(ctx context.Context, line string, offset int64) (*T
 		peer.close()
 		return nil, err
 	}
-	t := &Transfer{c: c, verb: commandVerb(line), upload: upload, ctx: ctx, Size: -1}
+	t := &Transfer{c: c, verb: commandVerb(line), upload: upload, ctx: ctx, Size: -1, min: -1, max: -1}
 	switch codeClass(r.Code) {
 	case ClassPreliminary:
 		t.Size = announcedSize(r.Text())
@@ -139,10 +171,19 @@ func (t *Transfer) Read(p []byte) (int, error) {
 		return 0, errors.New("ftp: read from an upload")
 	}
 	t.arm()
+	if t.max >= 0 && int64(len(p)) > t.max-t.read+1 {
+		p = p[:t.max-t.read+1] // one byte past the bound tells an overrun
+	}
 	n, err := t.conn.Read(p)
 	if err != nil && err != io.EOF {
 		err = t.wrap(err)
 	}
+	if t.max >= 0 && t.read+int64(n) > t.max {
+		n = int(t.max - t.read)
+		t.read = t.max
+		return n, fmt.Errorf("%w (%d bytes)", ErrDataOverrun, t.max)
+	}
+	t.read += int64(n)
 	return n, err
 }
 
@@ -238,6 +279,10 @@ func (t *Transfer) finish(ctx context.Context, err error) error {
 	}
 	if codeClass(r.Code) != ClassCompletion {
 		return errors.Join(err, t.explain(replyError(t.verb, r)))
+	}
+	t.final = r
+	if err == nil && !t.upload && t.min >= 0 && t.read < t.min {
+		err = fmt.Errorf("%s: %w: received %d of %d bytes", t.verb, ErrDataShort, t.read, t.min)
 	}
 	return err
 }

@@ -308,6 +308,12 @@ ControlsSocket ` + q(s.file("proftpd.sock")) + `
 </IfModule>
 ModulePath ` + q(filepath.Join(proftpdDir(), "usr/lib/proftpd")) + `
 LoadModule mod_tls.c
+# mod_digest answers HASH (draft-bryan-ftpext-hash) and XSHA256, XSHA1,
+# XMD5, XCRC, for the client's integrity checks.
+LoadModule mod_digest.c
+<IfModule mod_digest.c>
+  DigestEngine on
+</IfModule>
 AuthOrder mod_auth_file.c
 AuthUserFile ` + q(s.file("passwd")) + `
 AuthGroupFile ` + q(s.file("group")) + `

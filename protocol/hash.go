@@ -1,0 +1,170 @@
+package protocol
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"hash/crc32"
+	"strings"
+)
+
+// Digest is a hash of a file that the server computed.
+type Digest struct {
+	Algo    string // as HASH names it: "SHA-256", "SHA-512", "SHA-1", "MD5", "CRC32"
+	Sum     []byte
+	Command string // the command that asked for it: "HASH", "XSHA256", ...
+}
+
+func (d Digest) String() string {
+	return fmt.Sprintf("%s %s (%s)", d.Algo, hex.EncodeToString(d.Sum), d.Command)
+}
+
+// Equal reports whether sum is the digest's value.
+func (d Digest) Equal(sum []byte) bool { return bytes.Equal(d.Sum, sum) }
+
+// ErrNoHash: the server offers none of the hash commands the engine knows.
+var ErrNoHash = errors.New("ftp: the server offers no hash command (HASH, XSHA256, XSHA1, XMD5, XCRC)")
+
+// hashChoice is one way to ask for a file's hash, in order of preference.
+type hashChoice struct {
+	algo    string // HASH's name for it
+	command string // the legacy command, when the server lacks HASH
+}
+
+var hashChoices = []hashChoice{
+	{"SHA-256", "XSHA256"},
+	{"SHA-512", "XSHA512"},
+	{"SHA-1", "XSHA1"},
+	{"MD5", "XMD5"},
+	{"CRC32", "XCRC"},
+}
+
+// HashMethod returns how Hash would ask for a file's hash on this
+// connection, "HASH SHA-256" or "XSHA256" say, or "" when the server
+// (by FEAT) offers no way the engine knows.
+func (c *Conn) HashMethod() string {
+	if algo := c.hashAlgo(); algo != "" {
+		return "HASH " + algo
+	}
+	for _, h := range hashChoices {
+		if c.HasFeature(h.command) {
+			return h.command
+		}
+	}
+	return ""
+}
+
+// hashAlgo returns the strongest algorithm FEAT HASH lists that the engine
+// can compute, or "".
+func (c *Conn) hashAlgo() string {
+	if !c.HasFeature("HASH") {
+		return ""
+	}
+	offered := strings.Split(strings.ToUpper(c.features["HASH"]), ";")
+	for _, h := range hashChoices {
+		for _, o := range offered {
+			if strings.TrimSuffix(strings.TrimSpace(o), "*") == h.algo {
+				return h.algo
+			}
+		}
+	}
+	return ""
+}
+
+// Hash asks the server for the hash of a whole file: with HASH
+// (draft-bryan-ftpext-hash), choosing the strongest algorithm offered with
+// OPTS HASH, or else with the oldest commands (XSHA256, XSHA512, XSHA1,
+// XMD5, XCRC). It fails with ErrNoHash when the server offers none.
+func (c *Conn) Hash(ctx context.Context, path string) (Digest, error) {
+	if err := checkLine(path); err != nil {
+		return Digest{}, err
+	}
+	if algo := c.hashAlgo(); algo != "" {
+		if c.hashSelected != algo {
+			if _, err := c.cmd(ctx, 2, "OPTS HASH "+algo); err != nil {
+				return Digest{}, err
+			}
+			c.hashSelected = algo
+		}
+		r, err := c.cmd(ctx, 2, "HASH "+path)
+		if err != nil {
+			return Digest{}, err
+		}
+		// "213 SHA-256 0-49 <hex> <name>": the last line carries it.
+		f := strings.Fields(lastLine(r))
+		if len(f) < 3 || !strings.EqualFold(f[0], algo) {
+			return Digest{}, protocolError("malformed HASH reply", r.String())
+		}
+		sum, err := hex.DecodeString(f[2])
+		if err != nil || len(sum) != NewHash(algo).Size() {
+			return Digest{}, protocolError("malformed HASH reply", r.String())
+		}
+		return Digest{Algo: algo, Sum: sum, Command: "HASH"}, nil
+	}
+	for _, h := range hashChoices {
+		if !c.HasFeature(h.command) {
+			continue
+		}
+		r, err := c.cmd(ctx, 2, h.command+" "+path)
+		if err != nil {
+			return Digest{}, err
+		}
+		// "250 <HEX>", sometimes followed by the name.
+		f := strings.Fields(lastLine(r))
+		if len(f) < 1 {
+			return Digest{}, protocolError("malformed "+h.command+" reply", r.String())
+		}
+		sum, err := hex.DecodeString(f[0])
+		if err != nil || len(sum) != NewHash(h.algo).Size() {
+			return Digest{}, protocolError("malformed "+h.command+" reply", r.String())
+		}
+		return Digest{Algo: h.algo, Sum: sum, Command: h.command}, nil
+	}
+	return Digest{}, ErrNoHash
+}
+
+// lastLine returns a reply's last line without its code.
+func lastLine(r *Reply) string {
+	if len(r.Lines) == 0 {
+		return ""
+	}
+	l := r.Lines[len(r.Lines)-1]
+	if len(l) >= 4 {
+		return l[4:]
+	}
+	return ""
+}
+
+// NewHash returns a hash.Hash for an algorithm as Digest.Algo names it,
+// so the client can compute what the server did; nil for an unknown name.
+func NewHash(algo string) hash.Hash {
+	switch strings.ToUpper(algo) {
+	case "SHA-256":
+		return sha256.New()
+	case "SHA-512":
+		return sha512.New()
+	case "SHA-1":
+		return sha1.New()
+	case "MD5":
+		return md5.New()
+	case "CRC32":
+		return crc32.NewIEEE()
+	}
+	return nil
+}
+
+// Note writes an event to the debug log at level 1, for what a caller of
+// the engine checked on this connection (which hash verified a file, say).
+func (c *Conn) Note(format string, args ...any) {
+	if c.opts.Debug == nil || c.opts.DebugLevel < 1 {
+		return
+	}
+	fmt.Fprint(c.opts.Debug, LogEvent, fmt.Sprintf(format, args...), "\n")
+}
