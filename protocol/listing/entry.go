@@ -99,6 +99,10 @@ type Entry struct {
 	Group string
 	// Target is the symlink target when the listing gives one.
 	Target string
+	// Unique is the MLSD "unique" fact: the server's identity of the file
+	// or folder (device and inode on Unix servers), the same for every
+	// path that leads to it. Empty if not sent.
+	Unique string
 	// Pseudo marks an entry for the listed directory itself or its parent:
 	// MLSD type=cdir or type=pdir, or any entry named "." or "..".
 	// File managers normally drop these. Kind is Dir for cdir and pdir.

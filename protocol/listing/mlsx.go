@@ -182,6 +182,8 @@ func parseMLSx(raw string, e *Entry) error {
 			}
 		case equalFold(key, "perm"):
 			e.Perm = val
+		case equalFold(key, "unique"):
+			e.Unique = val
 		case equalFold(key, "unix.mode"):
 			if v, ok := parseOctal(val); ok {
 				e.Mode = unixPermBits(v)

@@ -24,11 +24,11 @@ func TestMLSDParsesTypicalServerLines(t *testing.T) {
 		want         Entry
 	}{
 		{"pyftpdlib", "type=file;size=1234;modify=20261124141500;perm=radfw;unix.mode=0644;unix.uid=1000;unix.gid=1000;unique=803g1e; file.txt",
-			Entry{RawName: "file.txt", Kind: File, Size: 1234, ModTime: mod, Precision: TimeSecond, Mode: 0644, HasMode: true, Perm: "radfw", Owner: "1000", Group: "1000"}},
+			Entry{RawName: "file.txt", Kind: File, Size: 1234, ModTime: mod, Precision: TimeSecond, Mode: 0644, HasMode: true, Perm: "radfw", Owner: "1000", Group: "1000", Unique: "803g1e"}},
 		{"proftpd", "modify=20261124141500;perm=adfrw;size=1234;type=file;unique=FD00U1E2;UNIX.group=1000;UNIX.groupname=user;UNIX.mode=0644;UNIX.owner=1000;UNIX.ownername=user; file.txt",
-			Entry{RawName: "file.txt", Kind: File, Size: 1234, ModTime: mod, Precision: TimeSecond, Mode: 0644, HasMode: true, Perm: "adfrw", Owner: "user", Group: "user"}},
+			Entry{RawName: "file.txt", Kind: File, Size: 1234, ModTime: mod, Precision: TimeSecond, Mode: 0644, HasMode: true, Perm: "adfrw", Owner: "user", Group: "user", Unique: "FD00U1E2"}},
 		{"pure-ftpd", "type=file;size=1234;modify=20261124141500;UNIX.mode=0644;UNIX.uid=1000;UNIX.gid=1000;unique=803g1e; file.txt",
-			Entry{RawName: "file.txt", Kind: File, Size: 1234, ModTime: mod, Precision: TimeSecond, Mode: 0644, HasMode: true, Owner: "1000", Group: "1000"}},
+			Entry{RawName: "file.txt", Kind: File, Size: 1234, ModTime: mod, Precision: TimeSecond, Mode: 0644, HasMode: true, Owner: "1000", Group: "1000", Unique: "803g1e"}},
 		{"directory", "type=dir;modify=20261124141500;perm=flcdmpe;unix.mode=0755; sub dir",
 			Entry{RawName: "sub dir", Kind: Dir, Size: -1, ModTime: mod, Precision: TimeSecond, Mode: fs.ModeDir | 0755, HasMode: true, Perm: "flcdmpe"}},
 	} {
