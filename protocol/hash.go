@@ -47,18 +47,19 @@ var hashChoices = []hashChoice{
 }
 
 // HashMethod returns how Hash would ask for a file's hash on this
-// connection, "HASH SHA-256" or "XSHA256" say, or "" when the server
-// (by FEAT) offers no way the engine knows.
-func (c *Conn) HashMethod() string {
+// connection: the algorithm (as Digest.Algo names it) and the command
+// ("HASH", or "XSHA256" and the like), or "", "" when the server (by FEAT)
+// offers no way the engine knows.
+func (c *Conn) HashMethod() (algo, command string) {
 	if algo := c.hashAlgo(); algo != "" {
-		return "HASH " + algo
+		return algo, "HASH"
 	}
 	for _, h := range hashChoices {
 		if c.HasFeature(h.command) {
-			return h.command
+			return h.algo, h.command
 		}
 	}
-	return ""
+	return "", ""
 }
 
 // hashAlgo returns the strongest algorithm FEAT HASH lists that the engine

@@ -2,6 +2,8 @@ package transfers
 
 import (
 	"errors"
+	"hash"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -99,10 +101,20 @@ func (w *worker) download(a *attempt) error {
 				n++
 			}
 		case actResume:
-			// Continue the target itself: it becomes the part.
-			if _, err := root.Lstat(local + partSuffix); errors.Is(err, fs.ErrNotExist) {
-				if err := root.Rename(local, local+partSuffix); err != nil {
+			// Continue the target itself, as the user chose: it becomes
+			// the partial, recorded as this source's.
+			part, err := localPath(s.partPath())
+			if err != nil {
+				return err
+			}
+			if _, err := root.Lstat(part); errors.Is(err, fs.ErrNotExist) {
+				if err := root.Rename(local, part); err != nil {
 					return err
+				}
+				if rec, known := recordOf(s, src); known {
+					if err := w.q.partials.store(filepath.Join(s.LocalRoot, part), rec); err != nil {
+						return err
+					}
 				}
 			}
 		}
@@ -110,20 +122,49 @@ func (w *worker) download(a *attempt) error {
 		return err
 	}
 
-	// A part left by an earlier attempt is continued when it can be a
-	// prefix of the source, that is when it is not longer; should the
-	// source have changed meanwhile, the size check below catches it.
-	part := local + partSuffix
+	// A partial left by an earlier attempt is continued only when the
+	// journal proves it belongs to this very source (same site, path,
+	// size and time); anything else starts over.
+	partRel := s.partPath()
+	part, err := localPath(partRel)
+	if err != nil || part == local {
+		return errors.Join(err, failf("download of %q has no partial name", s.Remote))
+	}
+	partKey := filepath.Join(s.LocalRoot, part)
 	var offset int64
 	if fi, err := root.Lstat(part); err == nil {
 		if !fi.Mode().IsRegular() {
-			return failf("%s exists and is not a regular file", s.Local+partSuffix)
+			return failf("%s exists and is not a regular file", partRel)
 		}
-		if src.Size >= 0 && fi.Size() <= src.Size {
-			offset = fi.Size()
+		if fi.Size() > 0 && fi.Size() <= src.Size {
+			if src.Precision < listing.TimeSecond && conn.HasFeature("MDTM") {
+				if t, err := conn.ModTime(a.ctx, s.Remote); err == nil {
+					src.ModTime, src.Precision = t, listing.TimeSecond
+				}
+			}
+			now, known := recordOf(s, src)
+			if rec, ok := w.q.partials.load(partKey); ok && known && rec.matches(now) {
+				offset = fi.Size()
+			} else {
+				conn.Note("%s: the partial %s is not proven to be of this file; starting over", s.Remote, partRel)
+			}
 		}
 	}
-	flags := os.O_WRONLY | os.O_CREATE
+	if offset == 0 {
+		if src.Precision == listing.TimeUnknown && conn.HasFeature("MDTM") {
+			if t, err := conn.ModTime(a.ctx, s.Remote); err == nil {
+				src.ModTime, src.Precision = t, listing.TimeSecond
+			}
+		}
+		if rec, known := recordOf(s, src); known {
+			if err := w.q.partials.store(partKey, rec); err != nil {
+				return err
+			}
+		} else {
+			w.q.partials.remove(partKey)
+		}
+	}
+	flags := os.O_RDWR | os.O_CREATE // read back to hash a resumed part
 	if offset == 0 {
 		flags |= os.O_TRUNC
 	}
@@ -135,6 +176,27 @@ func (w *worker) download(a *attempt) error {
 	}
 	if err != nil {
 		return err
+	}
+	// discard ends a download whose data cannot be trusted: nothing of it
+	// is kept, under the final name or as a partial to resume.
+	discard := func(err error) error {
+		root.Remove(part)
+		w.q.partials.remove(partKey)
+		return err
+	}
+
+	// The server's hash, when it offers one, is checked against what
+	// arrived: the part already on disk is read back into the hash first.
+	var sum hash.Hash
+	algo, hashCmd := conn.HashMethod()
+	if algo != "" {
+		sum = protocol.NewHash(algo)
+		if offset > 0 {
+			if _, err := io.Copy(sum, io.NewSectionReader(f, 0, offset)); err != nil {
+				f.Close()
+				return err
+			}
+		}
 	}
 	if offset > 0 {
 		if _, err := f.Seek(offset, 0); err != nil {
@@ -148,16 +210,30 @@ func (w *worker) download(a *attempt) error {
 		if err != nil {
 			f.Close()
 			if offset == 0 {
-				root.Remove(part) // nothing came: leave nothing behind
+				discard(nil) // nothing came: leave nothing behind
 			}
 			return err
 		}
-		if _, err := w.copyDown(f, t, a.j); err != nil {
+		if src.Size >= 0 {
+			t.Expect(src.Size - offset)
+		}
+		var dst io.Writer = f
+		if sum != nil {
+			dst = io.MultiWriter(f, sum)
+		}
+		if _, err := w.copyDown(dst, t, a.j); err != nil {
 			f.Close()
-			return abort(t, err)
+			err = abort(t, err)
+			if untrusted(err) {
+				return discard(failf("%s: %v", s.Remote, err))
+			}
+			return err
 		}
 		if err := t.Close(); err != nil {
 			f.Close()
+			if untrusted(err) {
+				return discard(failf("%s: %v", s.Remote, err))
+			}
 			return err
 		}
 	}
@@ -176,12 +252,25 @@ func (w *worker) download(a *attempt) error {
 		size, err := conn.Size(a.ctx, s.Remote)
 		switch {
 		case err == nil && size != got:
-			root.Remove(part)
-			return failf("size mismatch: received %d bytes, the server has %d", got, size)
+			return discard(failf("size mismatch: received %d bytes, the server has %d", got, size))
 		case err != nil && src.Size >= 0:
-			root.Remove(part)
-			return failf("size mismatch: received %d bytes, the listing said %d", got, src.Size)
+			return discard(failf("size mismatch: received %d bytes, the listing said %d", got, src.Size))
 		}
+	}
+	if sum != nil {
+		d, err := conn.Hash(a.ctx, s.Remote)
+		switch {
+		case err == nil && !d.Equal(sum.Sum(nil)):
+			return discard(failf("checksum mismatch: the %s of the received file is %x, the server's (%s) is %x", d.Algo, sum.Sum(nil), d.Command, d.Sum))
+		case err == nil:
+			conn.Note("%s: %d bytes, %s verified with %s", s.Remote, got, d.Algo, d.Command)
+		case errors.Is(err, protocol.ErrPermanent):
+			conn.Note("%s: %d bytes, size verified; %s refused (%v)", s.Remote, got, hashCmd, err)
+		default:
+			return err
+		}
+	} else {
+		conn.Note("%s: %d bytes, size verified (the server offers no hash command)", s.Remote, got)
 	}
 
 	mtime := src.ModTime
@@ -195,7 +284,17 @@ func (w *worker) download(a *attempt) error {
 			return err
 		}
 	}
-	return root.Rename(part, local)
+	if err := root.Rename(part, local); err != nil {
+		return err
+	}
+	w.q.partials.remove(partKey)
+	return nil
+}
+
+// untrusted reports a failure that makes the received data worthless:
+// the server sent more, or less, than the file's size.
+func untrusted(err error) bool {
+	return errors.Is(err, protocol.ErrDataOverrun) || errors.Is(err, protocol.ErrDataShort)
 }
 
 // isUnsupported reports a permanent refusal of an optional command (SIZE,

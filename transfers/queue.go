@@ -38,6 +38,7 @@ const (
 	DefaultIdleTimeout = 30 * time.Second
 	DefaultRetries     = 5
 	DefaultRetryDelay  = time.Second
+	DefaultMaxDepth    = 64
 	maxRetryDelay      = time.Minute
 )
 
@@ -64,6 +65,13 @@ type Options struct {
 	// RetryDelay is the wait before the first retry; it doubles for each
 	// further one, up to a minute. 0 means DefaultRetryDelay.
 	RetryDelay time.Duration
+	// PartialsDir keeps the records that prove a partial download belongs
+	// to its source (see DefaultPartialsDir); "" keeps them in memory, so
+	// only this queue's own partials are resumed.
+	PartialsDir string
+	// MaxDepth bounds how deep a directory job descends: deeper folders
+	// fail with the reason. 0 means DefaultMaxDepth.
+	MaxDepth int
 	// StatePath is the file the queue saves itself to as it changes
 	// (atomically, mode 0600), for Load at the next start; "" saves
 	// nothing. See DefaultStatePath.
@@ -97,33 +105,39 @@ type Queue struct {
 	// run executes one attempt of a job; tests replace it.
 	run func(w *worker, a *attempt) error
 
-	mu       sync.Mutex
-	jobs     []*job // in queue order
-	byID     map[ID]*job
-	lastID   ID
-	counts   [NumStates]int
-	dirsQd   int // queued directory jobs
-	hint     int // no job before this index is Queued
-	actives  map[ID]*job
-	workers  int // the limit
-	running  int // worker goroutines
-	paused   bool
-	policy   Policy
-	closed   bool
-	bcast    chan struct{} // closed and replaced at every change
-	roots    map[string]*os.Root
-	sampling bool
-	speed    float64
-	speedOK  bool
-	saving   bool // a save is scheduled
-	saveErr  error
-	saveMu   sync.Mutex // serialises writes of the state file
+	mu        sync.Mutex
+	jobs      []*job // in queue order
+	byID      map[ID]*job
+	lastID    ID
+	counts    [NumStates]int
+	dirsQd    int // queued directory jobs
+	hint      int // no job before this index is Queued
+	actives   map[ID]*job
+	workers   int // the limit
+	running   int // worker goroutines
+	paused    bool
+	policy    Policy
+	closed    bool
+	bcast     chan struct{} // closed and replaced at every change
+	roots     map[string]*os.Root
+	partials  *journal
+	lastBatch uint32
+	// batchPolicy holds the decisions "apply to all" made, for the jobs of
+	// one batch (one Add and what its folders expand into) only.
+	batchPolicy map[uint32]Policy
+	sampling    bool
+	speed       float64
+	speedOK     bool
+	saving      bool // a save is scheduled
+	saveErr     error
+	saveMu      sync.Mutex // serialises writes of the state file
 }
 
 // job is the queue's record of one job; its fields are guarded by
 // Queue.mu except the atomic counters.
 type job struct {
 	id, parent ID
+	batch      uint32 // the Add call the job comes from
 	spec       Spec
 	state      State
 	reason     string
@@ -166,6 +180,9 @@ func New(opts Options) *Queue {
 	if opts.RetryDelay <= 0 {
 		opts.RetryDelay = DefaultRetryDelay
 	}
+	if opts.MaxDepth <= 0 {
+		opts.MaxDepth = DefaultMaxDepth
+	}
 	ctx, stop := context.WithCancel(context.Background())
 	q := &Queue{
 		opts:    opts,
@@ -178,6 +195,9 @@ func New(opts Options) *Queue {
 		policy:  opts.Policy,
 		bcast:   make(chan struct{}),
 		roots:   make(map[string]*os.Root),
+
+		partials:    newJournal(opts.PartialsDir),
+		batchPolicy: make(map[uint32]Policy),
 	}
 	q.run = (*worker).do
 	return q
@@ -197,8 +217,10 @@ func (q *Queue) Add(specs ...Spec) []ID {
 		return nil
 	}
 	ids := make([]ID, 0, len(specs))
+	q.lastBatch++
 	for _, s := range specs {
 		j := q.newJob(s, 0)
+		j.batch = q.lastBatch
 		q.jobs = append(q.jobs, j)
 		ids = append(ids, j.id)
 	}
@@ -366,7 +388,10 @@ func (q *Queue) start(j *job) *attempt {
 	}
 	p := j.decision
 	if p == Ask {
-		p = q.policy
+		var ok bool
+		if p, ok = q.batchPolicy[j.batch]; !ok {
+			p = q.policy
+		}
 	}
 	q.changed(true)
 	return &attempt{ctx: ctx, j: j, spec: j.spec, policy: p, started: j.started, target: j.target}
@@ -730,8 +755,10 @@ func (q *Queue) ResumeAll() {
 }
 
 // Resolve settles a job in the Conflict state with decision (any policy
-// but Ask). With applyToAll it settles every waiting conflict the same way
-// and makes decision the queue's policy for conflicts to come.
+// but Ask). With applyToAll it settles the same way every waiting
+// conflict of the job's batch (the jobs one Add queued, with what their
+// folders expand into) and the batch's conflicts to come; jobs added
+// later still ask.
 func (q *Queue) Resolve(id ID, decision Policy, applyToAll bool) error {
 	if decision == Ask || int(decision) >= len(policyNames) {
 		return fmt.Errorf("transfers: Resolve needs a decision, not %v", decision)
@@ -748,9 +775,9 @@ func (q *Queue) Resolve(id ID, decision Policy, applyToAll bool) error {
 	j.decision = decision
 	q.setState(j, Queued)
 	if applyToAll {
-		q.policy = decision
+		q.batchPolicy[j.batch] = decision
 		for _, o := range q.jobs {
-			if o.state == Conflict {
+			if o.state == Conflict && o.batch == j.batch {
 				o.decision = decision
 				q.setState(o, Queued)
 			}
@@ -859,6 +886,7 @@ func (q *Queue) expand(a *attempt, children []child) {
 	added := make([]*job, len(children))
 	for k, c := range children {
 		j := q.newJob(c.spec, parent.id)
+		j.batch = parent.batch
 		j.target = c.target
 		if c.state != Queued {
 			q.setState(j, c.state)

@@ -362,7 +362,7 @@ func TestSnapshotReportsSpeedAndETAWhileActive(t *testing.T) {
 	q.Cancel(id)
 }
 
-func TestConflictWaitsForResolveAndApplyToAllSetsThePolicy(t *testing.T) {
+func TestConflictWaitsForResolveAndApplyToAllCoversOnlyItsBatch(t *testing.T) {
 	q := fakeQueue(t, Options{Workers: 1}, func(a *attempt) error {
 		if a.policy == Ask {
 			return &conflictError{ConflictInfo{Target: a.spec.Local}}
@@ -387,8 +387,14 @@ func TestConflictWaitsForResolveAndApplyToAllSetsThePolicy(t *testing.T) {
 	}
 	q.Resolve(ids[1], Skip, true)
 	s = wait(t, q)
-	if s.Counts[Skipped] != 2 || s.Policy != Skip {
-		t.Errorf("counts %v policy %v", s.Counts, s.Policy)
+	if s.Counts[Skipped] != 2 || s.Policy != Ask {
+		t.Errorf("counts %v policy %v; want 2 skipped and the queue still asking", s.Counts, s.Policy)
+	}
+	// The decision was for that batch: a later copy asks for itself.
+	later := q.Add(file("d"))[0]
+	wait(t, q)
+	if j := status(q, later); j.State != Conflict {
+		t.Errorf("a job added after apply-to-all: %s; want conflict", j.State)
 	}
 }
 

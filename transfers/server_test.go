@@ -516,8 +516,12 @@ func TestAskPolicyWaitsForResolve(t *testing.T) {
 	if string(got["a.txt"]) != "old" || string(got["a (1).txt"]) != "new content" || string(got["b.txt"]) != "bbb" {
 		t.Errorf("tree %q", got)
 	}
-	if q.Snapshot().Policy != Overwrite {
-		t.Error("apply to all did not set the policy")
+	// "Apply to all" was for that batch: a later copy asks again.
+	os.WriteFile(filepath.Join(dst, "c.txt"), []byte("old"), 0o644)
+	later := q.Add(Spec{Site: "s", Direction: Download, Remote: "b.txt", LocalRoot: dst, Local: "c.txt"})[0]
+	waitFor(t, q, later, "a later copy's own conflict", func(j JobStatus) bool { return j.State == Conflict })
+	if q.Snapshot().Policy != Ask {
+		t.Errorf("apply to all changed the queue's policy to %s", q.Snapshot().Policy)
 	}
 }
 

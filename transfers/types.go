@@ -156,6 +156,24 @@ type Spec struct {
 	// entry, a local stat), which spares round trips. The zero value
 	// means nothing is known.
 	Source Facts `json:"source,omitzero"`
+	// Part is where a download grows until it is complete, under
+	// LocalRoot; "" means Local + ".part". A directory job picks a name
+	// its listing does not hold, so a partial never meets a real file.
+	Part string `json:"part,omitempty"`
+	// Depth counts the folders between the job and the one the caller
+	// added; Seen holds the identities of those folders (the server's
+	// unique fact, or the path), so a walk notices a folder it is already
+	// inside of.
+	Depth int      `json:"depth,omitempty"`
+	Seen  []string `json:"seen,omitempty"`
+}
+
+// partPath returns the '/'-separated path of a download's partial file.
+func (s *Spec) partPath() string {
+	if s.Part != "" {
+		return s.Part
+	}
+	return s.Local + partSuffix
 }
 
 // Facts are a file's size and modification time as far as they are known.
