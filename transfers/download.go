@@ -2,6 +2,7 @@ package transfers
 
 import (
 	"errors"
+	"fmt"
 	"hash"
 	"io"
 	"io/fs"
@@ -9,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -328,30 +330,44 @@ func (w *worker) expandDownload(a *attempt) error {
 	if err != nil {
 		return err
 	}
-	l, err := conn.List(a.ctx, s.Remote)
-	if err != nil {
-		return err
-	}
-	if err := root.MkdirAll(local, 0o755); err != nil {
-		return err
-	}
-	slices.SortFunc(l.Entries, func(x, y listing.Entry) int { return strings.Compare(x.RawName, y.RawName) })
-	children := make([]child, 0, len(l.Entries))
-	for i := range l.Entries {
-		e := &l.Entries[i]
-		c := child{spec: Spec{Site: s.Site, Direction: Download, LocalRoot: s.LocalRoot}}
+	// The listing streams into the children: only what a job needs is
+	// kept of each entry, never the whole listing.
+	var children []child
+	listed := make(map[string]struct{})
+	l, err := conn.ListFunc(a.ctx, s.Remote, func(e *listing.Entry) error {
 		name := e.RawName
+		c := child{spec: Spec{Site: s.Site, Direction: Download, LocalRoot: s.LocalRoot}}
+		if _, dup := listed[name]; dup {
+			c.spec.Remote = strings.TrimSuffix(s.Remote, "/") + "/" + e.Name
+			c.state, c.reason = Skipped, "listed twice: only the first is copied"
+			children = append(children, c)
+			return nil
+		}
+		listed[name] = struct{}{}
 		if e.Unsafe() || !filepath.IsLocal(filepath.FromSlash(name)) {
 			c.spec.Remote = strings.TrimSuffix(s.Remote, "/") + "/" + e.Name
 			c.state, c.reason = Skipped, "unsafe name "+quote(e.Name)+": not written locally"
 			children = append(children, c)
-			continue
+			return nil
 		}
 		c.spec.Remote = path.Join(s.Remote, name)
 		c.spec.Local = path.Join(s.Local, name)
 		switch e.Kind {
 		case listing.Dir:
 			c.spec.Dir = true
+			id := "path:" + path.Clean("/"+c.spec.Remote)
+			if e.Unique != "" {
+				id = "unique:" + e.Unique
+			}
+			switch {
+			case slices.Contains(s.Seen, id):
+				c.state, c.reason = Failed, "folder loop: it is a folder this copy is already inside of; not followed"
+			case s.Depth+1 > w.q.opts.MaxDepth:
+				c.state, c.reason = Failed, fmt.Sprintf("deeper than %d folders: not copied", w.q.opts.MaxDepth)
+			default:
+				c.spec.Depth = s.Depth + 1
+				c.spec.Seen = append(slices.Clip(s.Seen), id)
+			}
 		case listing.File:
 			c.spec.Source = EntryFacts(e)
 		case listing.Symlink:
@@ -360,6 +376,34 @@ func (w *worker) expandDownload(a *attempt) error {
 			c.state, c.reason = Skipped, "not a regular file"
 		}
 		children = append(children, c)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := root.MkdirAll(local, 0o755); err != nil {
+		return err
+	}
+	slices.SortFunc(children, func(x, y child) int { return strings.Compare(x.spec.Remote, y.spec.Remote) })
+	// Each download's partial gets a name the listing does not hold and
+	// no other job uses, chosen the same way every time.
+	for i := range children {
+		c := &children[i]
+		if c.spec.Dir || c.state != Queued {
+			continue
+		}
+		name := path.Base(c.spec.Local)
+		part := name + partSuffix
+		for n := 1; ; n++ {
+			if _, taken := listed[part]; !taken {
+				break
+			}
+			part = name + "." + strconv.Itoa(n) + partSuffix
+		}
+		listed[part] = struct{}{}
+		if part != name+partSuffix {
+			c.spec.Part = path.Join(s.Local, part)
+		}
 	}
 	w.q.expand(a, children)
 	if l.BadCount > 0 {
