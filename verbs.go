@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"ferry/protocol/listing"
+	"ferry/transfers"
 )
 
 // ls lists a remote directory, one entry per line: kind, size, time (UTC),
@@ -149,9 +150,7 @@ func formatTime(e *listing.Entry) string {
 	return t.Format("2006-01-02 15:04")
 }
 
-// get downloads one file. It writes to a temporary name beside the
-// destination and renames it on success, so a failed download never
-// leaves a truncated file under the final name.
+// get downloads one file (to a local file, or "-" for standard output).
 func (c *cli) get(ctx context.Context, args []string) error {
 	fs := c.flags("get")
 	pos, err := parseArgs(fs, args)
@@ -176,38 +175,30 @@ func (c *cli) get(ctx context.Context, args []string) error {
 			local = filepath.Join(local, base)
 		}
 	}
-	conn, err := c.connect(ctx, t)
-	if err != nil {
-		return err
-	}
-	defer conn.Quit(context.WithoutCancel(ctx))
 	if local == "-" {
-		_, err := conn.Retrieve(ctx, t.Path, c.stdout, 0)
+		conn, err := c.connect(ctx, t)
 		if err != nil {
+			return err
+		}
+		defer conn.Quit(context.WithoutCancel(ctx))
+		// The size the server announces bounds the stream (protocol
+		// fails a transfer that runs past it or stops short of it).
+		if _, err := conn.Retrieve(ctx, t.Path, c.stdout, 0); err != nil {
 			return fmt.Errorf("get %s: %w", t, err)
 		}
 		return nil
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(local), "."+filepath.Base(local)+".ferry-*.part")
+	// A file goes through the same download as the tree verbs: a partial
+	// that is resumed only when proven to be of this file, the size and
+	// the server's hash checked, the time kept, the umask honoured, and
+	// nothing under the final name until all of that passed.
+	abs, err := filepath.Abs(local)
 	if err != nil {
 		return err
 	}
-	// CreateTemp makes the file 0600; a downloaded file is an ordinary one.
-	err = tmp.Chmod(0o644)
-	if err == nil {
-		_, err = conn.Retrieve(ctx, t.Path, tmp, 0)
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), local)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("get %s: %w", t, err)
-	}
-	return nil
+	spec := transfers.Spec{Site: t.String(), Direction: transfers.Download, Remote: t.Path,
+		LocalRoot: filepath.Dir(abs), Local: filepath.Base(abs)}
+	return c.transfer(ctx, t, 1, transfers.Overwrite, spec)
 }
 
 // safeLocalName reports whether a remote base name can be used as a local

@@ -255,6 +255,14 @@ func (c *cli) transfer(ctx context.Context, t target, parallel int, policy trans
 		return err
 	}
 	if spec.Direction == transfers.Download {
+		unlock, err := lockFolder(spec.LocalRoot)
+		if err != nil {
+			first.Quit(context.WithoutCancel(ctx))
+			return err
+		}
+		defer unlock()
+	}
+	if spec.Direction == transfers.Download && spec.Dir {
 		if err := checkRemoteDir(ctx, first, spec.Remote); err != nil {
 			first.Quit(context.WithoutCancel(ctx))
 			return fmt.Errorf("%s: %w", t, err)
@@ -270,7 +278,12 @@ func (c *cli) transfer(ctx context.Context, t target, parallel int, policy trans
 		}
 		return login(ctx, false)
 	}
-	q := transfers.New(transfers.Options{Dial: dial, Workers: parallel, Policy: policy})
+	partials, err := transfers.DefaultPartialsDir()
+	if err != nil {
+		first.Quit(context.WithoutCancel(ctx))
+		return err
+	}
+	q := transfers.New(transfers.Options{Dial: dial, Workers: parallel, Policy: policy, PartialsDir: partials})
 	q.Add(spec)
 
 	var show *progress
@@ -289,9 +302,8 @@ func (c *cli) transfer(ctx context.Context, t target, parallel int, policy trans
 			show.draw(q.Window(0, 0)) // totals only: no copy of every job
 		}
 	}
-	snap := q.Snapshot()
 	if show != nil {
-		show.draw(snap)
+		show.draw(q.Window(0, 0))
 		show.end()
 	}
 	q.Close()
@@ -303,7 +315,7 @@ func (c *cli) transfer(ctx context.Context, t target, parallel int, policy trans
 	if err != nil {
 		return fmt.Errorf("interrupted; run the same command again to resume (partial downloads are kept as .part)")
 	}
-	return c.reportJobs(snap)
+	return c.reportJobs(q)
 }
 
 // checkRemoteDir makes sure a directory to download exists: some servers
@@ -323,26 +335,35 @@ func checkRemoteDir(ctx context.Context, conn *protocol.Conn, dir string) error 
 }
 
 // reportJobs lists failed jobs and skips that were not the conflict policy's
-// doing, and returns an error when anything failed.
-func (c *cli) reportJobs(s transfers.Snapshot) error {
+// doing, and returns an error when anything failed. It reads the queue a
+// window at a time: a copy of every job's status at once would cost more
+// memory than the walk itself on a tree of a million files.
+func (c *cli) reportJobs(q *transfers.Queue) error {
+	const window = 4096
 	failed, files := 0, 0
-	for _, j := range s.Jobs {
-		if !j.Dir {
-			files++
+	for first := 0; ; first += window {
+		s := q.Window(first, window)
+		for _, j := range s.Jobs {
+			if !j.Dir {
+				files++
+			}
+			name := j.Remote
+			if j.Direction == transfers.Upload && j.Local != "" {
+				name = j.Local
+			}
+			switch {
+			case j.State == transfers.Failed:
+				failed++
+				fmt.Fprintf(c.stderr, "ferry: failed: %s: %s\n", name, j.Reason)
+			case j.State == transfers.Skipped && !strings.HasPrefix(j.Reason, "the target"):
+				fmt.Fprintf(c.stderr, "ferry: skipped %s: %s\n", name, j.Reason)
+			case j.State != transfers.Done && j.State != transfers.Skipped:
+				failed++
+				fmt.Fprintf(c.stderr, "ferry: not done: %s: %s %s\n", name, j.State, j.Reason)
+			}
 		}
-		name := j.Remote
-		if j.Direction == transfers.Upload && j.Local != "" {
-			name = j.Local
-		}
-		switch {
-		case j.State == transfers.Failed:
-			failed++
-			fmt.Fprintf(c.stderr, "ferry: failed: %s: %s\n", name, j.Reason)
-		case j.State == transfers.Skipped && !strings.HasPrefix(j.Reason, "the target"):
-			fmt.Fprintf(c.stderr, "ferry: skipped %s: %s\n", name, j.Reason)
-		case j.State != transfers.Done && j.State != transfers.Skipped:
-			failed++
-			fmt.Fprintf(c.stderr, "ferry: not done: %s: %s %s\n", name, j.State, j.Reason)
+		if first+len(s.Jobs) >= s.Len || len(s.Jobs) == 0 {
+			break
 		}
 	}
 	if failed > 0 {

@@ -133,3 +133,13 @@ func (jl *journal) remove(path string) {
 		return // a stale record only costs a fresh download later
 	}
 }
+
+// DefaultPartialsDir returns where ferry keeps partial records:
+// $XDG_STATE_HOME/ferry/partials, beside the queue's state file.
+func DefaultPartialsDir() (string, error) {
+	state, err := DefaultStatePath()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(filepath.Dir(state), "partials"), nil
+}
