@@ -2,7 +2,10 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +14,7 @@ import (
 	"time"
 
 	"ferry/protocol/ftptest"
+	"ferry/ui"
 )
 
 // stateHome gives a test its own $XDG_STATE_HOME (partial records, locks).
@@ -115,5 +119,27 @@ func TestMirrorOfAFolderContainingItselfEnds(t *testing.T) {
 	code, _, errOut := ferry(t, "mirror", "--tls", "off", hostileURL(h, "/top"), dir)
 	if code != 1 || !strings.Contains(errOut, "folder loop") {
 		t.Errorf("exit %d, stderr %q; want 1 reporting the loop", code, errOut)
+	}
+}
+
+func TestURLPasswordOfTheBrowsingConnectionServesTheQueue(t *testing.T) {
+	configHome(t)
+	stateHome(t)
+	s := ftptest.Start(t, ftptest.VSFTPD, ftptest.Options{})
+	c := &cli{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, caFile: s.CAFile, timeout: 10 * time.Second}
+	ut := ui.Target{URL: fmt.Sprintf("ftpes://%s:%s@%s/", s.User, url.QueryEscape(s.Password), s.Addr)}
+	ctx := context.Background()
+	r, err := c.connectRemote(ctx, ut, "", io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	conn, err := c.dialSite(ctx, ui.SiteOf(ut))
+	if err != nil {
+		t.Fatalf("the queue's connection to the site the pane opened with a URL password: %v", err)
+	}
+	conn.Quit(ctx)
+	if strings.Contains(ui.SiteOf(ut), s.Password) {
+		t.Error("the site key (saved with queued jobs) holds the password")
 	}
 }

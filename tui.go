@@ -155,11 +155,8 @@ func (c *cli) connectRemote(ctx context.Context, ut ui.Target, password string, 
 		if !found && needsPassword(user) {
 			return nil, ui.ErrNeedPassword
 		}
-	} else {
-		if t.Bookmark != nil && user == "" {
-			user = t.Bookmark.User
-		}
-		c.sessionPasswords.Store(ui.SiteOf(ut), password) // for the queue's connections
+	} else if t.Bookmark != nil && user == "" {
+		user = t.Bookmark.User
 	}
 	dial := func(ctx context.Context) (*protocol.Conn, error) {
 		conn, err := protocol.Dial(ctx, t.Addr(), opts)
@@ -175,6 +172,12 @@ func (c *cli) connectRemote(ctx context.Context, ut ui.Target, password string, 
 	conn, err := dial(ctx)
 	if err != nil {
 		return nil, err
+	}
+	// Whatever the login used (the URL's password, one typed, a stored
+	// one), the queue's connections to this site use it too, for the
+	// session only: it is kept in memory, never written.
+	if pass != "" {
+		c.sessionPasswords.Store(ui.SiteOf(ut), pass)
 	}
 	title := strings.TrimSuffix(t.withoutPath().String(), "/")
 	verified := opts.Security != protocol.Plain && !opts.InsecureSkipVerify && !conn.TLSRefused()
@@ -246,12 +249,14 @@ func (c *cli) dialSite(ctx context.Context, site string) (*protocol.Conn, error)
 	if err != nil {
 		return nil, err
 	}
-	if !found && needsPassword(user) {
+	if !found {
 		p, ok := c.sessionPasswords.Load(site)
-		if !ok {
-			return nil, fmt.Errorf("no password for %s: connect to it in the remote pane first", site)
+		if !ok && needsPassword(user) {
+			return nil, fmt.Errorf("no password for %s: connect to it in a pane first", site)
 		}
-		pass = p.(string)
+		if ok {
+			pass = p.(string)
+		}
 		if t.Bookmark != nil && user == "" {
 			user = t.Bookmark.User
 		}
