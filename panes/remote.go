@@ -216,8 +216,19 @@ func (r *Remote) Mkdir(ctx context.Context, p string) error {
 	return r.do(ctx, false, func(c *protocol.Conn) error { _, err := c.MakeDir(ctx, p); return err })
 }
 
+// Rename refuses to replace an existing target, as Local does: servers
+// (vsftpd, proftpd) rename onto an existing name without a word.
 func (r *Remote) Rename(ctx context.Context, from, to string) error {
-	return r.do(ctx, false, func(c *protocol.Conn) error { return c.Rename(ctx, from, to) })
+	return r.do(ctx, false, func(c *protocol.Conn) error {
+		exists, err := c.Exists(ctx, to)
+		if err != nil {
+			return err
+		}
+		if exists {
+			return &fs.PathError{Op: "rename", Path: to, Err: fs.ErrExist}
+		}
+		return c.Rename(ctx, from, to)
+	})
 }
 
 func (r *Remote) Remove(ctx context.Context, p string, kind listing.Kind) error {

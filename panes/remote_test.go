@@ -5,6 +5,8 @@ import (
 	"crypto/tls"
 	"errors"
 	"io"
+	"io/fs"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -163,6 +165,32 @@ func TestAbortingAPartialReadKeepsTheConnection(t *testing.T) {
 			conn := r.conn
 			if _, err := r.List(ctx, home); err != nil || r.conn != conn {
 				t.Fatalf("after the abort: %v (same connection: %v)", err, r.conn == conn)
+			}
+		})
+	}
+}
+
+func TestRemoteRenameRefusesToReplaceAnExistingName(t *testing.T) {
+	for _, kind := range []ftptest.Kind{ftptest.VSFTPD, ftptest.ProFTPD} { // both rename over a file silently
+		t.Run(string(kind), func(t *testing.T) {
+			s := ftptest.Start(t, kind, ftptest.Options{})
+			s.WriteFile(t, "a.txt", []byte("aaa"))
+			s.WriteFile(t, "b.txt", []byte("bbb"))
+			s.WriteFile(t, "dir/x", []byte("x"))
+			r := remoteFor(t, s)
+			ctx := context.Background()
+			home, _ := r.Home(ctx)
+			for _, to := range []string{"b.txt", "dir"} {
+				err := r.Rename(ctx, r.Join(home, "a.txt"), r.Join(home, to))
+				if !errors.Is(err, fs.ErrExist) {
+					t.Errorf("rename onto existing %s: %v; want fs.ErrExist", to, err)
+				}
+			}
+			if got, _ := os.ReadFile(s.Path("b.txt")); string(got) != "bbb" {
+				t.Errorf("b.txt now holds %q", got)
+			}
+			if err := r.Rename(ctx, r.Join(home, "a.txt"), r.Join(home, "c.txt")); err != nil {
+				t.Errorf("rename to a free name: %v", err)
 			}
 		})
 	}

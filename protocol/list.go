@@ -177,3 +177,36 @@ func (c *Conn) checkDir(ctx context.Context, path string) error {
 	c.pwd = home
 	return nil
 }
+
+// Exists reports whether path names a file or folder: by MLST where the
+// server offers it, else by SIZE (a file) and then CWD (a folder, after
+// which the working folder is restored). A rename or upload that must not
+// replace what is there asks this first.
+func (c *Conn) Exists(ctx context.Context, path string) (bool, error) {
+	if err := checkLine(path); err != nil {
+		return false, err
+	}
+	if c.HasFeature("MLST") {
+		_, err := c.MLST(ctx, path)
+		if err == nil {
+			return true, nil
+		}
+		if errors.Is(err, ErrPermanent) {
+			return false, nil
+		}
+		return false, err
+	}
+	if _, err := c.Size(ctx, path); err == nil {
+		return true, nil
+	} else if !errors.Is(err, ErrPermanent) {
+		return false, err
+	}
+	switch err := c.checkDir(ctx, path); {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, ErrNotListable):
+		return false, nil
+	default:
+		return false, err
+	}
+}
