@@ -283,7 +283,7 @@ func (c *cli) transfer(ctx context.Context, t target, parallel int, policy trans
 		first.Quit(context.WithoutCancel(ctx))
 		return err
 	}
-	q := transfers.New(transfers.Options{Dial: dial, Workers: parallel, Policy: policy, PartialsDir: partials})
+	q := transfers.New(transfers.Options{Dial: dial, Workers: parallel, Policy: policy, PartialsDir: partials, ForgetDone: true})
 	q.Add(spec)
 
 	var show *progress
@@ -343,10 +343,12 @@ func (c *cli) reportJobs(q *transfers.Queue) error {
 	failed, files := 0, 0
 	for first := 0; ; first += window {
 		s := q.Window(first, window)
-		for _, j := range s.Jobs {
-			if !j.Dir {
-				files++
+		if first == 0 {
+			for _, n := range s.Files { // done files may be gone from Jobs (ForgetDone)
+				files += n
 			}
+		}
+		for _, j := range s.Jobs {
 			name := j.Remote
 			if j.Direction == transfers.Upload && j.Local != "" {
 				name = j.Local

@@ -330,52 +330,53 @@ func (w *worker) expandDownload(a *attempt) error {
 	if err != nil {
 		return err
 	}
-	// The listing streams into the children: only what a job needs is
-	// kept of each entry, never the whole listing.
-	var children []child
-	listed := make(map[string]struct{})
+	// The listing streams into compact children (see lazy.go): only what
+	// a job will need is kept of each entry, never the whole listing.
+	var settled []child  // skipped or failed at once, with the reason
+	var lazy []lazyChild // to copy
+	settledNames := make(map[string]struct{})
+	settle := func(e *listing.Entry, state State, reason string) {
+		settledNames[e.RawName] = struct{}{}
+		c := child{spec: Spec{Site: s.Site, Direction: Download, LocalRoot: s.LocalRoot}, state: state, reason: reason}
+		c.spec.Remote = strings.TrimSuffix(s.Remote, "/") + "/" + e.Name
+		if state == Failed {
+			c.spec.Remote = path.Join(s.Remote, e.RawName)
+			c.spec.Local = path.Join(s.Local, e.RawName)
+			c.spec.Dir = true
+		}
+		settled = append(settled, c)
+	}
 	l, err := conn.ListFunc(a.ctx, s.Remote, func(e *listing.Entry) error {
 		name := e.RawName
-		c := child{spec: Spec{Site: s.Site, Direction: Download, LocalRoot: s.LocalRoot}}
-		if _, dup := listed[name]; dup {
-			c.spec.Remote = strings.TrimSuffix(s.Remote, "/") + "/" + e.Name
-			c.state, c.reason = Skipped, "listed twice: only the first is copied"
-			children = append(children, c)
-			return nil
-		}
-		listed[name] = struct{}{}
 		if e.Unsafe() || !filepath.IsLocal(filepath.FromSlash(name)) {
-			c.spec.Remote = strings.TrimSuffix(s.Remote, "/") + "/" + e.Name
-			c.state, c.reason = Skipped, "unsafe name "+quote(e.Name)+": not written locally"
-			children = append(children, c)
+			settle(e, Skipped, "unsafe name "+quote(e.Name)+": not written locally")
 			return nil
 		}
-		c.spec.Remote = path.Join(s.Remote, name)
-		c.spec.Local = path.Join(s.Local, name)
 		switch e.Kind {
 		case listing.Dir:
-			c.spec.Dir = true
-			id := "path:" + path.Clean("/"+c.spec.Remote)
+			id := "path:" + path.Clean("/"+path.Join(s.Remote, name))
 			if e.Unique != "" {
 				id = "unique:" + e.Unique
 			}
 			switch {
 			case slices.Contains(s.Seen, id):
-				c.state, c.reason = Failed, "folder loop: it is a folder this copy is already inside of; not followed"
+				settle(e, Failed, "folder loop: it is a folder this copy is already inside of; not followed")
 			case s.Depth+1 > w.q.opts.MaxDepth:
-				c.state, c.reason = Failed, fmt.Sprintf("deeper than %d folders: not copied", w.q.opts.MaxDepth)
+				settle(e, Failed, fmt.Sprintf("deeper than %d folders: not copied", w.q.opts.MaxDepth))
 			default:
-				c.spec.Depth = s.Depth + 1
-				c.spec.Seen = append(slices.Clip(s.Seen), id)
+				lazy = append(lazy, lazyChild{name: name, aux: id, dir: true, size: -1})
 			}
 		case listing.File:
-			c.spec.Source = EntryFacts(e)
+			c := lazyChild{name: name, size: e.Size, prec: e.Precision}
+			if e.Precision != listing.TimeUnknown {
+				c.mtime = e.ModTime.UnixNano()
+			}
+			lazy = append(lazy, c)
 		case listing.Symlink:
-			c.state, c.reason = Skipped, "symbolic link"+arrow(e.Target)+": not followed"
+			settle(e, Skipped, "symbolic link"+arrow(e.Target)+": not followed")
 		default:
-			c.state, c.reason = Skipped, "not a regular file"
+			settle(e, Skipped, "not a regular file")
 		}
-		children = append(children, c)
 		return nil
 	})
 	if err != nil {
@@ -384,28 +385,45 @@ func (w *worker) expandDownload(a *attempt) error {
 	if err := root.MkdirAll(local, 0o755); err != nil {
 		return err
 	}
-	slices.SortFunc(children, func(x, y child) int { return strings.Compare(x.spec.Remote, y.spec.Remote) })
+	slices.SortFunc(lazy, func(x, y lazyChild) int { return strings.Compare(x.name, y.name) })
+	// A name listed twice is copied once: two jobs must never write the
+	// same local path.
+	lazy = slices.CompactFunc(lazy, func(x, y lazyChild) bool {
+		if x.name == y.name {
+			settled = append(settled, child{spec: Spec{Site: s.Site, Direction: Download, LocalRoot: s.LocalRoot,
+				Remote: path.Join(s.Remote, y.name)}, state: Skipped, reason: "listed twice: only the first is copied"})
+			return true
+		}
+		return false
+	})
 	// Each download's partial gets a name the listing does not hold and
 	// no other job uses, chosen the same way every time.
-	for i := range children {
-		c := &children[i]
-		if c.spec.Dir || c.state != Queued {
+	taken := func(name string) bool {
+		if _, ok := settledNames[name]; ok {
+			return true
+		}
+		_, ok := slices.BinarySearchFunc(lazy, name, func(c lazyChild, n string) int { return strings.Compare(c.name, n) })
+		return ok
+	}
+	// An alternative is never another listed name's default partial: it
+	// must not be taken, nor be a listed name plus ".part".
+	chosen := make(map[string]struct{})
+	for i := range lazy {
+		c := &lazy[i]
+		if c.dir || !taken(c.name+partSuffix) {
 			continue
 		}
-		name := path.Base(c.spec.Local)
-		part := name + partSuffix
 		for n := 1; ; n++ {
-			if _, taken := listed[part]; !taken {
+			alt := c.name + "." + strconv.Itoa(n)
+			part := alt + partSuffix
+			if _, dup := chosen[part]; !dup && !taken(part) && !taken(alt) {
+				chosen[part] = struct{}{}
+				c.aux = part
 				break
 			}
-			part = name + "." + strconv.Itoa(n) + partSuffix
-		}
-		listed[part] = struct{}{}
-		if part != name+partSuffix {
-			c.spec.Part = path.Join(s.Local, part)
 		}
 	}
-	w.q.expand(a, children)
+	w.q.expandLazy(a, settled, slices.Clip(lazy))
 	if l.BadCount > 0 {
 		return failf("%d listing lines not understood (first: %s); their files were not queued", l.BadCount, quote(l.Bad[0].Text))
 	}

@@ -276,3 +276,43 @@ func keys(m map[string][]byte) []string {
 	}
 	return ks
 }
+
+func TestHugeNestedListingsBecomeJobsAFewAtATime(t *testing.T) {
+	const n, batch = 600, 100
+	h := ftptest.NewHostile(t, ftptest.HostileOptions{
+		Features: []string{"MLST type*;size*;modify*;", "SIZE", "MDTM"},
+		Listings: map[string]func(io.Writer){"/top": ftptest.HugeListing(n, 4, "sub")},
+		Links:    map[string]string{"/top/sub": "/top"}, // listed without a unique fact: it nests
+		AnyFile:  &ftptest.HostileFile{Data: []byte("data")},
+	})
+	dst := t.TempDir()
+	q := New(Options{Dial: hostileSite(h), Workers: 4, Policy: Overwrite, ForgetDone: true, MaxDepth: 1})
+	q.lazyBatch = batch
+	defer q.Close()
+	q.Add(tree(dst))
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	waited := make(chan error, 1)
+	go func() { waited <- q.Wait(ctx) }()
+	most := 0
+	for done := false; !done; {
+		select {
+		case err := <-waited:
+			if err != nil {
+				t.Fatal(err)
+			}
+			done = true
+		case <-q.Changed():
+		}
+		q.mu.Lock()
+		most = max(most, len(q.jobs)-q.nForgotten) // the jobs held, not yet compacted away
+		q.mu.Unlock()
+	}
+	if most > 3*batch {
+		t.Errorf("the queue held %d jobs at once for folders of %d entries; want them made a batch at a time", most, n)
+	}
+	s := q.Snapshot()
+	if s.Files[Done] != 2*n || s.Counts[Failed] != 1 {
+		t.Errorf("%d files done, %d failed; want %d done over two levels and the third refused by MaxDepth\n%s", s.Files[Done], s.Counts[Failed], 2*n, describe(s))
+	}
+}

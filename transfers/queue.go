@@ -39,7 +39,10 @@ const (
 	DefaultRetries     = 5
 	DefaultRetryDelay  = time.Second
 	DefaultMaxDepth    = 64
-	maxRetryDelay      = time.Minute
+	// maxWaitingFiles: with this many files waiting, folders are listed
+	// only when no file is left to copy.
+	maxWaitingFiles = 100_000
+	maxRetryDelay   = time.Minute
 )
 
 // Options configure a Queue.
@@ -69,6 +72,10 @@ type Options struct {
 	// to its source (see DefaultPartialsDir); "" keeps them in memory, so
 	// only this queue's own partials are resumed.
 	PartialsDir string
+	// ForgetDone drops file jobs from the queue once done, keeping only
+	// their count and bytes in snapshots: for a command line that reports
+	// failures and needs no history, so a long walk's memory stays flat.
+	ForgetDone bool
 	// MaxDepth bounds how deep a directory job descends: deeper folders
 	// fail with the reason. 0 means DefaultMaxDepth.
 	MaxDepth int
@@ -105,23 +112,34 @@ type Queue struct {
 	// run executes one attempt of a job; tests replace it.
 	run func(w *worker, a *attempt) error
 
-	mu        sync.Mutex
-	jobs      []*job // in queue order
-	byID      map[ID]*job
-	lastID    ID
-	counts    [NumStates]int
-	dirsQd    int // queued directory jobs
-	hint      int // no job before this index is Queued
-	actives   map[ID]*job
-	workers   int // the limit
-	running   int // worker goroutines
-	paused    bool
-	policy    Policy
-	closed    bool
-	bcast     chan struct{} // closed and replaced at every change
-	roots     map[string]*os.Root
-	partials  *journal
-	lastBatch uint32
+	mu       sync.Mutex
+	jobs     []*job // in queue order
+	byID     map[ID]*job
+	lastID   ID
+	counts   [NumStates]int
+	dirsQd   int // queued directory jobs
+	hint     int // no job before this index is Queued
+	actives  map[ID]*job
+	workers  int // the limit
+	running  int // worker goroutines
+	paused   bool
+	policy   Policy
+	closed   bool
+	bcast    chan struct{} // closed and replaced at every change
+	roots    map[string]*os.Root
+	partials *journal
+	// Children waiting to become jobs (see lazy.go), and their totals.
+	waits        []*waiting
+	lazyBatch    int
+	waitingFiles int
+	waitingDirs  int
+	waitingBytes int64
+	// Jobs forgotten by ForgetDone: their totals, and how many are still
+	// in jobs awaiting compaction.
+	forgotFiles int
+	forgotBytes int64
+	nForgotten  int
+	lastBatch   uint32
 	// batchPolicy holds the decisions "apply to all" made, for the jobs of
 	// one batch (one Add and what its folders expand into) only.
 	batchPolicy map[uint32]Policy
@@ -147,9 +165,10 @@ type job struct {
 	conflict   ConflictInfo
 	// started: the job has written to its target, so a later attempt of
 	// an upload resumes it instead of meeting it as a conflict.
-	started bool
-	target  remoteTarget // an upload's target, as the parent's listing showed it
-	cancel  context.CancelCauseFunc
+	started   bool
+	forgotten bool         // done and dropped (Options.ForgetDone)
+	target    remoteTarget // an upload's target, as the parent's listing showed it
+	cancel    context.CancelCauseFunc
 
 	done, total atomic.Int64
 	doneAtStart int64
@@ -197,6 +216,7 @@ func New(opts Options) *Queue {
 		roots:   make(map[string]*os.Root),
 
 		partials:    newJournal(opts.PartialsDir),
+		lazyBatch:   defaultLazyBatch,
 		batchPolicy: make(map[uint32]Policy),
 	}
 	q.run = (*worker).do
@@ -270,6 +290,7 @@ func (q *Queue) setState(j *job, s State) {
 // changed wakes the workers and Wait, notifies the reader of Changed and,
 // for changes worth keeping, schedules a save. q.mu must be held.
 func (q *Queue) changed(save bool) {
+	q.refill()
 	close(q.bcast)
 	q.bcast = make(chan struct{})
 	q.note.poke()
@@ -296,7 +317,11 @@ func (q *Queue) kick() {
 // totals are known early), then files in queue order. When none is
 // runnable now it returns how long until a retry is due, or -1.
 func (q *Queue) pick(now time.Time) (*job, time.Duration) {
-	var file *job
+	// Folders first, so the totals are known early; but not while many
+	// files wait, or a deep tree of huge folders would be listed whole
+	// before anything is copied, and held in memory.
+	preferDirs := q.dirsQd > 0 && q.waitingFiles+q.counts[Queued]-q.dirsQd < maxWaitingFiles
+	var file, dir *job
 	wait := time.Duration(-1)
 	for i := q.hint; i < len(q.jobs); i++ {
 		j := q.jobs[i]
@@ -313,17 +338,26 @@ func (q *Queue) pick(now time.Time) (*job, time.Duration) {
 			continue
 		}
 		if j.spec.Dir {
-			return j, 0
+			if preferDirs {
+				return j, 0
+			}
+			if dir == nil {
+				dir = j
+			}
+			continue
 		}
 		if file == nil {
 			file = j
-			if q.dirsQd == 0 {
+			if !preferDirs {
 				break
 			}
 		}
 	}
-	if file != nil {
+	switch {
+	case file != nil:
 		return file, 0
+	case dir != nil:
+		return dir, 0
 	}
 	return nil, wait
 }
@@ -331,12 +365,13 @@ func (q *Queue) pick(now time.Time) (*job, time.Duration) {
 // attempt is one run of a job by a worker: a copy of what the worker
 // needs, so it reads the job without the lock.
 type attempt struct {
-	ctx     context.Context
-	j       *job
-	spec    Spec
-	policy  Policy
-	started bool
-	target  remoteTarget
+	ctx       context.Context
+	j         *job
+	spec      Spec
+	policy    Policy
+	started   bool
+	forgotten bool // done and dropped (Options.ForgetDone)
+	target    remoteTarget
 }
 
 // next hands a worker its next job. With nothing runnable it returns a
@@ -418,6 +453,7 @@ func (q *Queue) finish(a *attempt, err error) {
 	switch {
 	case err == nil:
 		q.setState(j, Done)
+		q.forget(j)
 	case errors.Is(cause, errPaused):
 		q.setState(j, Paused)
 	case errors.Is(cause, errCancelled):
@@ -519,6 +555,9 @@ func (q *Queue) Window(first, n int) Snapshot {
 	totalKnown := true
 	var remaining int64 // bytes still to move for queued and active jobs
 	for i, j := range q.jobs {
+		if j.forgotten {
+			continue
+		}
 		done, total := j.done.Load(), j.total.Load()
 		if (i >= first && i < last) || j.state == Active {
 			st := q.status(j, done, total)
@@ -548,6 +587,16 @@ func (q *Queue) Window(first, n int) Snapshot {
 			s.Total += total
 		}
 	}
+	s.Counts[Queued] += q.waitingFiles + q.waitingDirs
+	s.Files[Queued] += q.waitingFiles
+	s.Total += q.waitingBytes
+	remaining += q.waitingBytes
+	if q.waitingDirs > 0 {
+		totalKnown = false
+	}
+	s.Files[Done] += q.forgotFiles
+	s.Done += q.forgotBytes
+	s.Total += q.forgotBytes
 	s.ETA = -1
 	if totalKnown && s.Counts[Active] > 0 {
 		s.ETA = eta(remaining, s.Speed)
@@ -730,6 +779,7 @@ func (q *Queue) ClearFinished() {
 	clear(q.jobs[len(kept):])
 	q.jobs = kept
 	q.hint = 0
+	q.forgotFiles, q.forgotBytes, q.nForgotten = 0, 0, 0
 	q.changed(true)
 }
 
@@ -896,6 +946,22 @@ func (q *Queue) expand(a *attempt, children []child) {
 	}
 	q.jobs = slices.Insert(q.jobs, i, added...)
 	q.hint = min(q.hint, i)
+	q.changed(true)
+}
+
+// expandLazy is expand for a folder whose queued children wait in compact
+// form (see lazy.go); children holds those that are settled already
+// (skipped, failed), which become jobs at once.
+func (q *Queue) expandLazy(a *attempt, children []child, lazy []lazyChild) {
+	q.expand(a, children)
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	parent := a.j
+	if q.byID[parent.id] != parent || a.ctx.Err() != nil {
+		return
+	}
+	folder := a.spec
+	q.wait(parent, folder, lazy)
 	q.changed(true)
 }
 

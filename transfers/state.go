@@ -130,12 +130,20 @@ func (q *Queue) save() error {
 	defer q.saveMu.Unlock()
 	q.mu.Lock()
 	f := stateFile{Version: stateVersion, Jobs: []Saved{}}
+	// A folder whose children are not all jobs yet is saved as queued, to
+	// be listed again.
+	unfinished := make(map[*job]bool, len(q.waits))
+	for _, w := range q.waits {
+		unfinished[w.parent] = true
+	}
 	for _, j := range q.jobs {
 		st := j.state
-		switch st {
-		case Done, Skipped:
+		switch {
+		case unfinished[j]:
+			st = Queued
+		case st == Done, st == Skipped:
 			continue
-		case Active, Conflict:
+		case st == Active, st == Conflict:
 			st = Queued
 		}
 		f.Jobs = append(f.Jobs, Saved{

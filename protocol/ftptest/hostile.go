@@ -101,9 +101,20 @@ type HostileOptions struct {
 // NewHostile starts a Hostile server and stops it when the test ends.
 func NewHostile(t testing.TB, opts HostileOptions) *Hostile {
 	t.Helper()
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	h, err := StartHostile(opts)
 	if err != nil {
 		t.Fatal(err)
+	}
+	t.Cleanup(h.Close)
+	return h
+}
+
+// StartHostile starts a Hostile server outside a test (for ftpserve);
+// the caller must Close it.
+func StartHostile(opts HostileOptions) (*Hostile, error) {
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
 	}
 	h := &Hostile{Addr: ln.Addr().String(), opts: opts, ln: ln,
 		files: map[string]*HostileFile{}, dirs: map[string]bool{"/": true}}
@@ -124,8 +135,25 @@ func NewHostile(t testing.TB, opts HostileOptions) *Hostile {
 	}
 	h.wg.Add(1)
 	go h.accept()
-	t.Cleanup(h.Close)
-	return h
+	return h, nil
+}
+
+// HugeListing returns a Listings function that sends an MLSD listing of n
+// files of size bytes each ("f0000001"...), followed by the folders named
+// in dirs: the kind of listing that tests a client's memory.
+func HugeListing(n int, size int64, dirs ...string) func(io.Writer) {
+	return func(w io.Writer) {
+		bw := bufio.NewWriterSize(w, 64<<10)
+		for i := range n {
+			if _, err := fmt.Fprintf(bw, "type=file;size=%d;modify=20240102030405;unique=f%x; f%07d\r\n", size, i, i); err != nil {
+				return
+			}
+		}
+		for _, d := range dirs {
+			fmt.Fprintf(bw, "type=dir;modify=20240102030405; %s\r\n", d)
+		}
+		bw.Flush()
+	}
 }
 
 func (h *Hostile) addDir(p string) {

@@ -7,6 +7,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/signal"
@@ -21,8 +22,14 @@ func main() {
 	kind := flag.String("kind", "vsftpd", "vsftpd, proftpd, pure-ftpd or pyftpdlib")
 	implicit := flag.Bool("implicit", false, "implicit FTPS")
 	fill := flag.String("fill", "", `what to put on the server, comma-separated: "demo" (sample files), "big" (big/big.bin, 1 GiB), "small" (small/, 1000 files of 4 KiB in 10 folders), "many" (many/, 100,000 empty files)`)
+	huge := flag.Int("huge", 0, "instead of a real server, a scripted one (plain FTP, any login) whose folder /huge lists N files of 4 bytes")
+	nested := flag.Bool("nested", false, "with -huge: /huge/sub is /huge again (listed as a folder without a unique fact), so the tree nests without end")
 	flag.Parse()
 
+	if *huge > 0 {
+		serveHuge(*huge, *nested)
+		return
+	}
 	s, err := ftptest.New(ftptest.Kind(*kind), ftptest.Options{Implicit: *implicit})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ftpserve: %v\n", err)
@@ -147,4 +154,28 @@ func fillMany(s *ftptest.Server) error {
 		f.Close()
 	}
 	return nil
+}
+
+// serveHuge runs a scripted server with one huge folder, for measuring
+// the client's memory on listings and tree walks.
+func serveHuge(n int, nested bool) {
+	opts := ftptest.HostileOptions{
+		Features: []string{"MLST type*;size*;modify*;", "SIZE", "MDTM"},
+		Listings: map[string]func(io.Writer){"/huge": ftptest.HugeListing(n, 4)},
+		AnyFile:  &ftptest.HostileFile{Data: []byte("data")},
+	}
+	if nested {
+		opts.Listings["/huge"] = ftptest.HugeListing(n, 4, "sub")
+		opts.Links = map[string]string{"/huge/sub": "/huge"}
+	}
+	h, err := ftptest.StartHostile(opts)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "ftpserve: %v\n", err)
+		os.Exit(1)
+	}
+	defer h.Close()
+	fmt.Printf("FTP_ADDR=%s\nFTP_USER=u\nFTP_PASSWORD=p\nFTP_READY=1\n", h.Addr)
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	<-sig
 }
