@@ -317,3 +317,16 @@ func TestTrustFlowAgainstVsftpd(t *testing.T) {
 		t.Errorf("message %q", p.Error())
 	}
 }
+
+func TestDetailsEscapeTheCertificatesText(t *testing.T) {
+	hostile := "\x1b]0;owned\x07\u202e"
+	p := &CertProblem{Addr: "h:21", Subject: "CN=" + hostile, Issuer: "O=" + hostile, Names: []string{hostile}, Kind: UnknownAuthority}
+	for _, l := range p.Details() {
+		if strings.ContainsAny(l, "\x1b\x07\u202e") {
+			t.Errorf("detail line holds a control character: %q", l)
+		}
+	}
+	if got := strings.Join(p.Details(), "\n"); !strings.Contains(got, `subject: CN=\x1b]0;owned\x07\u202e`) {
+		t.Errorf("details do not show the subject escaped:\n%s", got)
+	}
+}

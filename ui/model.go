@@ -22,6 +22,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"ferry/bookmarks"
+	"ferry/internal/safe"
 	"ferry/panes"
 	"ferry/protocol"
 	"ferry/protocol/listing"
@@ -284,7 +285,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.spin, cmd = m.spin.Update(msg)
 		return m, cmd
 	case logMsg:
-		m.log.append(msg)
+		m.log.append(msg) // escapes msg's lines in place
 		for i := len(msg) - 1; i >= 0; i-- {
 			if reply, ok := strings.CutPrefix(msg[i], protocol.LogReceived); ok && len(reply) > 3 {
 				m.lastReply = reply
@@ -412,8 +413,10 @@ func (m *Model) opDone(msg opDoneMsg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// setStatus shows s on the status line, on one line and escaped
+// (safe.Line): messages carry server replies and file names.
 func (m *Model) setStatus(s string, isErr bool) {
-	m.status, m.statusIsErr = s, isErr
+	m.status, m.statusIsErr = safe.Line(strings.ReplaceAll(s, "\n", " ")), isErr
 }
 
 // handleKey acts on a key when no dialog is open.

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"ferry/internal/safe"
 	"ferry/transfers"
 )
 
@@ -258,6 +259,7 @@ func (p *queuePanel) row(s *Styles, j transfers.JobStatus, cursor bool) string {
 		detail = "target exists: decide"
 	}
 	nameW := max(p.width/3, 10)
+	name, detail = safe.Line(name), safe.Line(detail) // the server's names and replies
 	line := fmt.Sprintf("%s %s %s %-9s %s", arrow, padRight(ansi.Truncate(name, nameW, "…"), nameW), p.bar.ViewAs(pct), state, detail)
 	line = padRight(ansi.Truncate(line, p.width, "…"), p.width)
 	switch {

@@ -1,0 +1,73 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"ferry/protocol"
+	"ferry/transfers"
+)
+
+// hostile is server text that would retitle the terminal (OSC ended by
+// BEL), clear it, and reverse what follows (RLO).
+const hostile = "\x1b]0;owned\x07\x1b[2J\u202etxt.exe"
+
+// obeyed reports the first thing in a rendered view that came from
+// hostile unescaped. Styles legitimately put SGR sequences on screen, so
+// it looks for hostile's own sequences, not for ESC in general.
+func obeyed(view string) string {
+	for _, raw := range []string{"\x1b]0;owned", "\x07", "\x1b[2J", "\u202e"} {
+		if strings.Contains(view, raw) {
+			return raw
+		}
+	}
+	return ""
+}
+
+func TestServerTextReachesTheScreenEscaped(t *testing.T) {
+	h := newHarness(t, 120, 35)
+	h.m.showLog = true
+	h.m.layout()
+	h.send(logMsg{protocol.LogSent + "DELE " + hostile, protocol.LogReceived + "550 " + hostile})
+	h.send(opDoneMsg{what: "deleting x", err: errors.New("ftp: DELE: 550 " + hostile + "\nsecond line")})
+	for what, s := range map[string]string{"status": h.m.status, "last reply": h.m.lastReply, "log": strings.Join(h.m.log.lines, "\n")} {
+		if raw := obeyed(s); raw != "" {
+			t.Errorf("%s holds %q unescaped: %q", what, raw, s)
+		}
+		if !strings.Contains(s, `\x1b]0;owned\x07`) {
+			t.Errorf("%s does not show the text escaped: %q", what, s)
+		}
+	}
+	if strings.Contains(h.m.status, "\n") {
+		t.Errorf("the status line has a line break: %q", h.m.status)
+	}
+	if raw := obeyed(h.m.View().Content); raw != "" {
+		t.Errorf("the screen holds %q unescaped", raw)
+	}
+
+	styles := h.m.styles
+	for name, d := range map[string]dialog{
+		"confirm": &confirmDialog{title: "Delete " + hostile + "?", body: []string{"  " + hostile}},
+		"prompt":  newPrompt("Rename "+hostile, "", "", false, nil),
+		"viewer":  newViewer(hostile, "text", 80, 20),
+	} {
+		if raw := obeyed(d.View(&styles, 100, 30)); raw != "" {
+			t.Errorf("the %s dialog shows %q unescaped", name, raw)
+		}
+	}
+
+	q := transfers.New(transfers.Options{Dial: func(context.Context, string) (*protocol.Conn, error) { return nil, context.Canceled }})
+	defer q.Close()
+	p := newQueuePanel(q, &styles)
+	p.SetSize(120, 6)
+	snap := transfers.Snapshot{Jobs: []transfers.JobStatus{
+		{ID: 1, Spec: transfers.Spec{Remote: "/pub/" + hostile, Direction: transfers.Download}, State: transfers.Failed, Reason: "550 " + hostile},
+	}}
+	snap.Counts[transfers.Failed] = 1
+	p.setSnapshot(snap)
+	if raw := obeyed(p.View(&styles)); raw != "" {
+		t.Errorf("the queue panel shows %q unescaped", raw)
+	}
+}
