@@ -71,3 +71,28 @@ func TestServerTextReachesTheScreenEscaped(t *testing.T) {
 		t.Errorf("the queue panel shows %q unescaped", raw)
 	}
 }
+
+// TestFolderWithBidiNameCanBeBrowsedButItsNameIsNotCopied: a name with
+// control or bidi characters never becomes a local file, yet the folder
+// can still be opened on the server to fetch what is inside.
+func TestFolderWithBidiNameCanBeBrowsedButItsNameIsNotCopied(t *testing.T) {
+	h := newHarness(t, 120, 35)
+	if err := h.remote.Mkdir(context.Background(), "/pub/odd\u202edir"); err != nil {
+		t.Fatal(err)
+	}
+	h.key("ctrl+r")
+	for i := 0; i < 10 && h.current() != `odd\u202edir`; i++ {
+		h.key("down")
+	}
+	if h.current() != `odd\u202edir` {
+		t.Fatalf("cursor on %q, want the escaped folder name", h.current())
+	}
+	h.key("f5")
+	if !h.m.statusIsErr || !strings.Contains(h.m.status, "unsafe name") || h.m.dialog != nil {
+		t.Fatalf("F5 on an unsafe name: status %q, dialog %T", h.m.status, h.m.dialog)
+	}
+	h.key("enter")
+	if dir := h.m.panes[remotePane].model.Dir(); dir != "/pub/odd\u202edir" {
+		t.Fatalf("enter on the folder: dir %q, status %q", dir, h.m.status)
+	}
+}

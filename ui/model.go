@@ -555,8 +555,8 @@ func (m *Model) open(v *paneView) tea.Cmd {
 	}
 	switch e.Kind {
 	case listing.Dir, listing.Symlink:
-		if e.Unsafe() {
-			m.setStatus(fmt.Sprintf("%q is not a safe name to enter", e.Name), true)
+		if e.Unjoinable() { // a name that is only Unsafe can still be browsed
+			m.setStatus(fmt.Sprintf(`"%s" is not a name that can be entered`, e.Name), true)
 			return nil
 		}
 		return m.load(m.active, v.fs.Join(v.model.Dir(), e.RawName), "")
@@ -614,7 +614,7 @@ func (m *Model) transfer(move bool) tea.Cmd {
 	}
 	for _, e := range entries {
 		if e.Unsafe() {
-			m.setStatus(fmt.Sprintf("%q has an unsafe name and is not transferred", e.Name), true)
+			m.setStatus(fmt.Sprintf(`"%s" has an unsafe name (a path, or control or bidi characters) and is not transferred`, e.Name), true)
 			return nil
 		}
 	}
