@@ -28,7 +28,7 @@ func (t Target) String() string {
 	if t.Bookmark != "" {
 		return "bookmark " + t.Bookmark
 	}
-	return redactURL(t.URL)
+	return safe.URL(t.URL)
 }
 
 // DialError is a failed connection with the address it was made to, so

@@ -96,3 +96,16 @@ func TestFolderWithBidiNameCanBeBrowsedButItsNameIsNotCopied(t *testing.T) {
 		t.Fatalf("enter on the folder: dir %q, status %q", dir, h.m.status)
 	}
 }
+
+func TestBookmarkFromABadURLNeverShowsThePassword(t *testing.T) {
+	for _, raw := range []string{"ftp://u:TopSecret1@h:x/", "ftp://u:Top/Secret1@h/", "ftp://u:Top%zzSecret1@h/", "http://u:TopSecret1@h/", "ftp://u:TopSecret1@h:99x/"} {
+		_, _, err := bookmarkFromURL(raw)
+		if err == nil {
+			t.Errorf("%q accepted", raw)
+			continue
+		}
+		if strings.Contains(err.Error(), "Secret") || strings.Contains(err.Error(), "Top") {
+			t.Errorf("%q: %v", raw, err)
+		}
+	}
+}

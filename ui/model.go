@@ -200,9 +200,12 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// quickConnect asks for a URL. The prompt starts empty, so what the user
+// types is never appended to an earlier URL (and its password); the
+// URLs connected to before, without passwords, are one ↑ away.
 func (m *Model) quickConnect() dialog {
 	return newPrompt("Connect to", "ftp://user@host/path   ftpes:// explicit TLS   ftps:// implicit TLS   (esc: stay local)",
-		m.remoteTarget.URL, false, func(url string) tea.Cmd {
+		"", false, func(url string) tea.Cmd {
 			if strings.TrimSpace(url) == "" {
 				return nil
 			}
@@ -797,22 +800,6 @@ func (m *Model) delete(v *paneView) tea.Cmd {
 // validName accepts a single path element.
 func validName(name string) bool {
 	return name != "" && name != "." && name != ".." && !strings.ContainsAny(name, "/\\\x00\r\n")
-}
-
-// redactURL hides a password written into a URL.
-func redactURL(u string) string {
-	scheme, rest, ok := strings.Cut(u, "://")
-	if !ok {
-		return u
-	}
-	at := strings.LastIndexByte(rest, '@')
-	if at < 0 {
-		return u
-	}
-	if user, _, hasPass := strings.Cut(rest[:at], ":"); hasPass {
-		return scheme + "://" + user + ":****" + rest[at:]
-	}
-	return u
 }
 
 // layout sizes the children for the window.
