@@ -100,3 +100,31 @@ func TestTreeVerbsSkipAndReportNamesWithControlOrBidiCharacters(t *testing.T) {
 	checkSkips("put -r", errOut)
 	sameFiles(t, s.Path("inbox/up"), map[string]string{"fine.txt": "fine"})
 }
+
+// TestHostileRepliesAndNamesReachTheTerminalEscaped: a scripted server
+// puts an escape sequence, a BEL and a right-to-left override in every
+// reply and in file names; ls, get -r and a failing get, all with
+// --debug, print none of them raw, and get -r writes none of those names.
+func TestHostileRepliesAndNamesReachTheTerminalEscaped(t *testing.T) {
+	files := map[string]*ftptest.HostileFile{"/d/ok.txt": {Data: []byte("ok")}}
+	for _, n := range hostileNames {
+		files["/d/"+n] = &ftptest.HostileFile{Data: []byte("bad")}
+	}
+	srv := ftptest.NewHostile(t, ftptest.HostileOptions{Files: files, ReplyText: " \x1b]0;owned\x07\u202e", Greeting: "hi \x1b[2J"})
+	t.Setenv("FERRY_PASSWORD", "pw")
+	url := "ftp://bob@" + srv.Addr + "/"
+	dst := t.TempDir()
+	for _, args := range [][]string{
+		{"ls", "--debug", url + "d"},
+		{"get", "-r", "--debug", url + "d", dst},
+		{"get", "--debug", url + "d/" + "missing.txt", dst},
+	} {
+		code, out, errOut := ferry(t, args...)
+		terminalControls(t, args[0]+" stdout", out)
+		terminalControls(t, args[0]+" stderr", errOut)
+		if !strings.Contains(errOut, `\x1b]0;owned\x07\u202e`) {
+			t.Errorf("%v (exit %d): the debug log does not show the replies escaped:\n%s", args, code, errOut)
+		}
+	}
+	sameFiles(t, filepath.Join(dst, "d"), map[string]string{"ok.txt": "ok"})
+}

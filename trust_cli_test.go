@@ -1,73 +1,24 @@
 package main
 
 import (
-	"bufio"
-	"net"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
+
+	"ferry/protocol/ftptest"
 )
 
-// authRefusingPeer is a scripted FTP server that greets, answers AUTH
-// with authReply, and would accept any login in plain text. It records
-// every line the client sends.
-func authRefusingPeer(t *testing.T, authReply string) (addr string, received func() []string) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var lines []string
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			conn.SetDeadline(time.Now().Add(10 * time.Second))
-			conn.Write([]byte("220 scripted\r\n"))
-			r := bufio.NewReader(conn)
-			for {
-				line, err := r.ReadString('\n')
-				if err != nil {
-					break
-				}
-				line = strings.TrimRight(line, "\r\n")
-				mu.Lock()
-				lines = append(lines, line)
-				mu.Unlock()
-				verb, _, _ := strings.Cut(line, " ")
-				reply := map[string]string{"AUTH": authReply, "USER": "331 password please", "PASS": "230 in", "QUIT": "221 bye"}[strings.ToUpper(verb)]
-				if reply == "" {
-					reply = "502 not here"
-				}
-				conn.Write([]byte(reply + "\r\n"))
-			}
-			conn.Close()
-		}
-	}()
-	t.Cleanup(func() { ln.Close(); <-done })
-	return ln.Addr().String(), func() []string {
-		mu.Lock()
-		defer mu.Unlock()
-		return append([]string(nil), lines...)
-	}
-}
-
 // TestPinnedOrUnreadableTrustStoreNeverSendsThePasswordInClear runs
-// `ferry ls` in auto TLS mode against a server that refuses AUTH TLS.
+// `ferry ls` in auto TLS mode against a scripted server that refuses AUTH
+// TLS (with 500 or 534).
 // With the server pinned in known_certs.toml, or with a known_certs.toml
 // that cannot be read, is not TOML, or holds a malformed entry, ferry
 // must stop before USER and PASS, naming the file (and line).
 func TestPinnedOrUnreadableTrustStoreNeverSendsThePasswordInClear(t *testing.T) {
 	const fp = "sha256:8bd82d827ad60caaabca2b418e67b279a13dd96fedc265e2b7a4d6282655ac5f"
-	for _, authReply := range []string{"500 AUTH not understood", "534 no TLS here"} {
+	for _, refuse534 := range []bool{false, true} {
 		for _, tc := range []struct {
 			name  string
 			setup func(t *testing.T, path, addr string)
@@ -88,17 +39,18 @@ func TestPinnedOrUnreadableTrustStoreNeverSendsThePasswordInClear(t *testing.T) 
 				write(t, path, "[[cert]]\nhost = \""+addr+" \"\nfingerprint = \""+fp+"\"\n")
 			}, []string{"known_certs.toml:2:1", "refusing to connect"}},
 		} {
-			t.Run(authReply[:3]+" "+tc.name, func(t *testing.T) {
+			t.Run(fmt.Sprintf("534=%v %s", refuse534, tc.name), func(t *testing.T) {
 				cfg := t.TempDir()
 				t.Setenv("XDG_CONFIG_HOME", cfg)
 				t.Setenv("FERRY_PASSWORD", "TopSecret1")
-				addr, received := authRefusingPeer(t, authReply)
+				srv := ftptest.NewHostile(t, ftptest.HostileOptions{RefuseAUTH: refuse534})
+				addr := srv.Addr
 				tc.setup(t, filepath.Join(cfg, "ferry", "known_certs.toml"), addr)
 				code, _, errOut := ferry(t, "ls", "--timeout", "5s", "ftp://bob@"+addr+"/")
 				if code != exitFailed {
 					t.Errorf("exit %d, want %d", code, exitFailed)
 				}
-				for _, line := range received() {
+				for _, line := range srv.Commands() {
 					if strings.HasPrefix(line, "USER") || strings.HasPrefix(line, "PASS") {
 						t.Errorf("the client sent %q in plain text", line)
 					}
