@@ -109,3 +109,17 @@ func TestBookmarkFromABadURLNeverShowsThePassword(t *testing.T) {
 		}
 	}
 }
+
+func TestPaneTitleShowsTheServersPathEscaped(t *testing.T) {
+	h := newHarness(t, 120, 35)
+	if err := h.remote.Mkdir(context.Background(), "/pub/\x1b]0;owned\x07"); err != nil {
+		t.Fatal(err)
+	}
+	h.run(h.m.load(remotePane, "/pub/\x1b]0;owned\x07", ""))
+	if got := h.m.panes[remotePane].title(); got != `ftpes://me@example.org/pub/\x1b]0;owned\x07` {
+		t.Fatalf("title %q", got)
+	}
+	if raw := obeyed(h.m.View().Content); raw != "" {
+		t.Fatalf("the screen holds %q unescaped", raw)
+	}
+}
