@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
+	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"ferry/protocol"
+	"ferry/ui"
 )
 
 func TestParseTargetSchemesAndParts(t *testing.T) {
@@ -77,6 +81,25 @@ func TestBadURLErrorsNeverShowThePassword(t *testing.T) {
 		code, _, errOut := ferry(t, "ls", tc.in)
 		if code != exitUsage || strings.Contains(errOut, "Secret") || strings.Contains(errOut, "Top") {
 			t.Errorf("ferry ls %q: exit %d, stderr %q", tc.in, code, errOut)
+		}
+	}
+}
+
+// TestQuickConnectToABadURLNeverShowsThePassword is the file manager's
+// connect function (what quick connect calls) on malformed URLs.
+func TestQuickConnectToABadURLNeverShowsThePassword(t *testing.T) {
+	c := &cli{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, timeout: time.Second}
+	for _, raw := range []string{"ftp://u:TopSecret1@h:99999/", "ftp://u:Top/Secret1@h/", "ftp://u:Top%zzSecret1@h/", "sftp://u:TopSecret1@h/"} {
+		_, err := c.connectRemote(context.Background(), ui.Target{URL: raw}, "", io.Discard)
+		if err == nil {
+			t.Errorf("%q connected", raw)
+			continue
+		}
+		if strings.Contains(err.Error(), "Secret") || strings.Contains(err.Error(), "Top") {
+			t.Errorf("%q: %v", raw, err)
+		}
+		if got := (ui.Target{URL: raw}).String(); strings.Contains(got, "Secret") || strings.Contains(got, "Top") {
+			t.Errorf("the status line names the target %q", got)
 		}
 	}
 }
