@@ -70,6 +70,10 @@ func TestServerTextReachesTheScreenEscaped(t *testing.T) {
 	if raw := obeyed(p.View(&styles)); raw != "" {
 		t.Errorf("the queue panel shows %q unescaped", raw)
 	}
+	conflict := transfers.JobStatus{ID: 2, State: transfers.Conflict, Conflict: transfers.ConflictInfo{Target: "/home/me/" + hostile}}
+	if raw := obeyed((&conflictDialog{q: q, job: conflict}).View(&styles, 100, 30)); raw != "" {
+		t.Errorf("the conflict dialog shows %q unescaped", raw)
+	}
 }
 
 // TestFolderWithBidiNameCanBeBrowsedButItsNameIsNotCopied: a name with

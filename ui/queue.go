@@ -333,7 +333,7 @@ func (d *conflictDialog) View(s *Styles, width, _ int) string {
 	if d.all {
 		check = "[x]"
 	}
-	body := s.Warning.Render("The target exists") + "\n" + ci.Target + "\n\n" +
+	body := s.Warning.Render("The target exists") + "\n" + safe.Line(ci.Target) + "\n\n" +
 		"existing: " + describe(ci.Exists) + "\n" +
 		"new:      " + describe(ci.Source) + "\n\n" +
 		"o overwrite  s skip  r resume  n overwrite if newer  e keep both (rename new)\n" +
