@@ -3,6 +3,7 @@ package safe
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -98,4 +99,36 @@ func BenchmarkLineClean(b *testing.B) {
 	for b.Loop() {
 		Line(s)
 	}
+}
+
+// FuzzLineLeavesNothingATerminalObeys: whatever the input, Line's output
+// is valid UTF-8 without a rune Escaped reports, Line is idempotent, and
+// clean input comes back unchanged.
+func FuzzLineLeavesNothingATerminalObeys(f *testing.F) {
+	for _, s := range []string{"", "plain", "\x1b[2J", "a\u202eb", "caf\xe9", "\xe2\x82", "x\u2067\u2069", `\x1b`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Line(s)
+		if !utf8.ValidString(got) {
+			t.Fatalf("Line(%q) = %q is not valid UTF-8", s, got)
+		}
+		for _, r := range got {
+			if Escaped(r) {
+				t.Fatalf("Line(%q) = %q holds %U", s, got, r)
+			}
+		}
+		if Line(got) != got {
+			t.Fatalf("Line is not idempotent on %q", s)
+		}
+		if utf8.ValidString(s) && !HasEscaped(s) && got != s {
+			t.Fatalf("clean %q changed to %q", s, got)
+		}
+		text := Text(s)
+		for _, r := range text {
+			if Escaped(r) && r != '\n' && r != '\t' {
+				t.Fatalf("Text(%q) = %q holds %U", s, text, r)
+			}
+		}
+	})
 }
