@@ -23,6 +23,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"ferry/internal/safe"
 )
 
 const usage = `usage:
@@ -121,12 +123,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return report(err, stderr)
 }
 
-// report prints an error and returns the exit status for it.
+// report prints an error and returns the exit status for it. The message
+// is escaped (safe.Text): it often carries a server's reply or file name.
 func report(err error, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "ferry: %v\n", err)
+	fmt.Fprintf(stderr, "ferry: %s\n", safe.Text(err.Error()))
 	if ue := (usageError{}); errors.As(err, &ue) {
 		fmt.Fprint(stderr, "run 'ferry --help' for usage\n")
 		return exitUsage

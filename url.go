@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"ferry/bookmarks"
+	"ferry/internal/safe"
 	"ferry/protocol"
 )
 
@@ -49,9 +51,10 @@ func (t target) withoutPath() target {
 // (ftp://host/%2Fetc) for an absolute path. On servers that chroot users,
 // as most do, the two are the same.
 func parseTarget(raw string) (target, error) {
+	bad := func(why string) error { return fmt.Errorf("bad URL \"%s\": %s", safe.URL(raw), why) }
 	u, err := url.Parse(raw)
 	if err != nil {
-		return target{}, fmt.Errorf("bad URL %q: %v", raw, err)
+		return target{}, bad(parseProblem(err))
 	}
 	t := target{Scheme: strings.ToLower(u.Scheme)}
 	switch t.Scheme {
@@ -62,16 +65,16 @@ func parseTarget(raw string) (target, error) {
 	case "ftps":
 		t.Security, t.Port = protocol.Implicit, 990
 	default:
-		return target{}, fmt.Errorf("bad URL %q: scheme must be ftp://, ftpes:// or ftps://", raw)
+		return target{}, bad("scheme must be ftp://, ftpes:// or ftps://")
 	}
 	if u.Opaque != "" || u.Host == "" {
-		return target{}, fmt.Errorf("bad URL %q: no host", raw)
+		return target{}, bad("no host")
 	}
 	t.Host = u.Hostname()
 	if p := u.Port(); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > 65535 {
-			return target{}, fmt.Errorf("bad URL %q: bad port", raw)
+			return target{}, bad("bad port")
 		}
 		t.Port = n
 	}
@@ -80,13 +83,32 @@ func parseTarget(raw string) (target, error) {
 		t.Password, t.HasPass = u.User.Password()
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return target{}, fmt.Errorf("bad URL %q: FTP URLs have no ?query or #fragment (write %%3F or %%23 for those characters)", raw)
+		return target{}, bad("FTP URLs have no ?query or #fragment (write %3F or %23 for those characters)")
 	}
 	t.Path = strings.TrimPrefix(u.Path, "/")
 	if strings.ContainsAny(t.Path, "\r\n\x00") {
-		return target{}, fmt.Errorf("bad URL %q: path contains a line break or NUL", raw)
+		return target{}, bad("path contains a line break or NUL")
 	}
 	return t, nil
+}
+
+// parseProblem says what url.Parse disliked without repeating its
+// message, which quotes the URL or the part that failed (a password with
+// a bad %-escape, or with a '/' that made it look like a port).
+func parseProblem(err error) string {
+	var escErr url.EscapeError
+	var hostErr url.InvalidHostError
+	switch {
+	case errors.As(err, &escErr):
+		return "bad %-escape (write %25 for a literal %)"
+	case errors.As(err, &hostErr):
+		return "bad character in the host"
+	case strings.Contains(err.Error(), "port"):
+		return "bad port (a password holding '/', '?' or '#' must be written %2F, %3F or %23)"
+	case strings.Contains(err.Error(), "control character"):
+		return "contains a control character"
+	}
+	return "not a URL"
 }
 
 // parseSecurity reads the --tls flag.

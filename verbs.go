@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"ferry/internal/safe"
 	"ferry/protocol/listing"
 	"ferry/transfers"
 )
@@ -94,9 +95,9 @@ func writeEntry(w *bufio.Writer, e *listing.Entry, long bool) {
 		}
 		writePadded(w, perm, 9, false)
 		w.WriteByte(' ')
-		writePadded(w, orDash(e.Owner), 8, false)
+		writePadded(w, orDash(safe.Line(e.Owner)), 8, false)
 		w.WriteByte(' ')
-		writePadded(w, orDash(e.Group), 8, false)
+		writePadded(w, orDash(safe.Line(e.Group)), 8, false)
 	}
 	size := "-"
 	if e.Size >= 0 && e.Kind == listing.File {
@@ -110,7 +111,7 @@ func writeEntry(w *bufio.Writer, e *listing.Entry, long bool) {
 	w.WriteString(e.Name)
 	if e.Target != "" {
 		w.WriteString(" -> ")
-		w.WriteString(e.Target)
+		w.WriteString(safe.Line(e.Target))
 	}
 	if e.Unsafe() {
 		w.WriteString("  [unsafe name]")

@@ -116,9 +116,9 @@ func (c *cli) bookmarkCredentials(ctx context.Context, t target) (user, pass str
 	return l.User, l.Password, err == nil && l.Source != bookmarks.Anonymous, err
 }
 
-// trustStore opens known_certs.toml once, printing its problems: a broken
-// store pins nothing, so certificates are verified as usual. It returns
-// nil when there is no usable store.
+// trustStore opens known_certs.toml once, printing its problems. It
+// returns nil only when there is no configuration directory. A store with
+// errors is returned too: trustOptions then refuses TLS connections.
 func (c *cli) trustStore() *trust.Store {
 	c.knownOnce.Do(func() {
 		dir, err := config.Dir()
@@ -130,8 +130,7 @@ func (c *cli) trustStore() *trust.Store {
 			fmt.Fprintf(c.stderr, "ferry: warning: %v\n", w)
 		}
 		if err := s.Err(); err != nil {
-			fmt.Fprintf(c.stderr, "ferry: warning: %v; no stored certificate is used\n", err)
-			return
+			fmt.Fprintf(c.stderr, "ferry: %v\nferry: TLS connections are refused until %s is fixed (or connect with --fingerprint, --ca or --insecure)\n", err, s.Path())
 		}
 		c.known = s
 	})
@@ -147,6 +146,14 @@ func (c *cli) trustOptions(t target, opts protocol.Options) (protocol.Options, e
 		return opts, nil // the flags are applied next, by options
 	}
 	store := c.trustStore()
+	if store != nil && opts.Security != protocol.Plain {
+		// Fail closed: a pin in a file that did not load cannot be
+		// checked, and without it a pinned server that refuses AUTH TLS
+		// would get the password in plain text.
+		if err := store.Err(); err != nil {
+			return opts, fmt.Errorf("refusing to connect to %s: the trusted certificates in %s cannot be read: %w", t.Addr(), store.Path(), err)
+		}
+	}
 	if t.Bookmark != nil {
 		b, err := t.Bookmark.Options(store)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/term"
 
+	"ferry/internal/safe"
 	"ferry/protocol"
 	"ferry/transfers"
 )
@@ -356,12 +357,12 @@ func (c *cli) reportJobs(q *transfers.Queue) error {
 			switch {
 			case j.State == transfers.Failed:
 				failed++
-				fmt.Fprintf(c.stderr, "ferry: failed: %s: %s\n", name, j.Reason)
+				fmt.Fprintf(c.stderr, "ferry: failed: %s: %s\n", safe.Line(name), safe.Line(j.Reason))
 			case j.State == transfers.Skipped && !strings.HasPrefix(j.Reason, "the target"):
-				fmt.Fprintf(c.stderr, "ferry: skipped %s: %s\n", name, j.Reason)
+				fmt.Fprintf(c.stderr, "ferry: skipped %s: %s\n", safe.Line(name), safe.Line(j.Reason))
 			case j.State != transfers.Done && j.State != transfers.Skipped:
 				failed++
-				fmt.Fprintf(c.stderr, "ferry: not done: %s: %s %s\n", name, j.State, j.Reason)
+				fmt.Fprintf(c.stderr, "ferry: not done: %s: %s %s\n", safe.Line(name), j.State, safe.Line(j.Reason))
 			}
 		}
 		if first+len(s.Jobs) >= s.Len || len(s.Jobs) == 0 {
@@ -403,7 +404,7 @@ func (p *progress) draw(s transfers.Snapshot) {
 		line += "  ETA " + s.ETA.Round(time.Second).String()
 	}
 	if current != "" {
-		line += "  " + current
+		line += "  " + safe.Line(current)
 	}
 	width := 80
 	if w, _, err := term.GetSize(p.fd); err == nil && w > 1 {

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -128,8 +129,14 @@ func (b Bookmark) runPasswordCmd(ctx context.Context, timeout time.Duration) (st
 		"FERRY_BOOKMARK="+b.Name, "FERRY_HOST="+b.Host, "FERRY_PORT="+port, "FERRY_USER="+b.User)
 	var out, errOut capped
 	cmd.Stdout, cmd.Stderr = &out, &errOut
-	// A command that leaves a child holding its output open must not
-	// hold ferry up after it was killed.
+	// The command runs in its own process group, and a timeout kills the
+	// whole group: killing only sh would leave what it started (a pipeline,
+	// a helper waiting on a PIN prompt) running, and holding the output
+	// pipes open.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	// A child that left the group and keeps the output open must still
+	// not hold ferry up.
 	cmd.WaitDelay = 2 * time.Second
 	err := cmd.Run()
 	fail := func(why string) error {

@@ -3,8 +3,12 @@ package bookmarks
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -91,4 +95,45 @@ func TestLoginLooksForThePasswordInOrder(t *testing.T) {
 	if _, err := (Bookmark{Host: "h", User: "a"}).Login(ctx, netrc); err == nil || !strings.Contains(err.Error(), netrc) {
 		t.Errorf("broken netrc: %v", err)
 	}
+}
+
+// TestPasswordCmdTimeoutKillsWhatItStarted: a password_cmd that times out
+// is killed with everything it started, grandchildren included.
+func TestPasswordCmdTimeoutKillsWhatItStarted(t *testing.T) {
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	b := Bookmark{Name: "b", Host: "h", User: "u",
+		PasswordCmd: `sh -c 'sleep 100 & echo $! > ` + pidFile + `; sleep 100'`}
+	_, err := b.login(context.Background(), "", 500*time.Millisecond)
+	if err == nil || !strings.Contains(err.Error(), "timed out") {
+		t.Fatalf("err = %v", err)
+	}
+	data, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatalf("the command did not start its child: %v", err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The kill is sent before login returns; give the kernel a moment to
+	// deliver it (a zombie waiting for a reaper counts as gone).
+	for i := 0; i < 100 && running(pid); i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if running(pid) {
+		syscall.Kill(pid, syscall.SIGKILL)
+		t.Fatalf("the grandchild %d is still running after the timeout", pid)
+	}
+}
+
+// running reports whether pid is a live process (not a zombie).
+func running(pid int) bool {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	// The state follows the command name in parentheses: "pid (comm) S ...".
+	s := string(stat)
+	i := strings.LastIndexByte(s, ')')
+	return i < 0 || i+2 >= len(s) || s[i+2] != 'Z'
 }

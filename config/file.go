@@ -18,8 +18,11 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"ferry/internal/safe"
 )
 
 // Dir returns ferry's configuration directory: $XDG_CONFIG_HOME/ferry, or
@@ -46,6 +49,10 @@ type FileError struct {
 	Msg          string
 }
 
+// Error names the place and the problem. The key and the message come
+// from the file (a key nobody knows, a value that is wrong), so they are
+// escaped and clipped: a file with a megabyte-long key must not flood
+// the terminal, nor a key with escape sequences drive it.
 func (e *FileError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Path)
@@ -54,10 +61,27 @@ func (e *FileError) Error() string {
 	}
 	b.WriteString(": ")
 	if e.Key != "" {
-		fmt.Fprintf(&b, "%s: ", e.Key)
+		fmt.Fprintf(&b, "%s: ", clip(safe.Line(e.Key), maxKeyShown))
 	}
-	b.WriteString(e.Msg)
+	b.WriteString(clip(safe.Line(e.Msg), maxMsgShown))
 	return b.String()
+}
+
+// How much of a key and of a message a FileError shows.
+const (
+	maxKeyShown = 64
+	maxMsgShown = 300
+)
+
+// clip cuts s, valid UTF-8, to at most n bytes and a mark.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // ErrBroken is wrapped by Save when the file on disk did not load: saving

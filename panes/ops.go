@@ -27,7 +27,7 @@ func RemoveAll(ctx context.Context, fsys FS, p string, e listing.Entry) error {
 			if c.Pseudo {
 				continue
 			}
-			if c.Unsafe() {
+			if c.Unjoinable() { // only a name that cannot be joined to p: removing works by name on the server
 				return fmt.Errorf("%s was not removed: it holds %q: %w", p, c.Name, ErrUnsafeName)
 			}
 			if err := RemoveAll(ctx, fsys, fsys.Join(p, c.RawName), c); err != nil {
@@ -143,7 +143,7 @@ func Chmod(ctx context.Context, fsys FS, p string, e listing.Entry, mode fs.File
 		return err
 	}
 	for _, c := range children {
-		if c.Pseudo || c.Unsafe() {
+		if c.Pseudo || c.Unjoinable() {
 			continue
 		}
 		if err := Chmod(ctx, fsys, fsys.Join(p, c.RawName), c, mode, true); err != nil {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"ferry/internal/safe"
 )
 
 // The classes of failure a caller tells apart with errors.Is. They mirror
@@ -60,14 +62,17 @@ var (
 type Error struct {
 	Cmd  string // the command verb that was answered ("RETR"), never its arguments' secrets
 	Code int
-	Msg  string // reply text; lines of a multi-line reply joined by "\n"
+	Msg  string // reply text as the server sent it; lines of a multi-line reply joined by "\n"
 }
 
+// Error shows the reply with control and bidi characters escaped
+// (safe.Text): the text is the server's, and error messages end up on
+// the user's terminal, in the log panel and on the status line.
 func (e *Error) Error() string {
 	if e.Cmd == "" {
-		return fmt.Sprintf("ftp: %d %s", e.Code, e.Msg)
+		return fmt.Sprintf("ftp: %d %s", e.Code, safe.Text(e.Msg))
 	}
-	return fmt.Sprintf("ftp: %s: %d %s", e.Cmd, e.Code, e.Msg)
+	return fmt.Sprintf("ftp: %s: %d %s", e.Cmd, e.Code, safe.Text(e.Msg))
 }
 
 // Is reports whether the reply belongs to the class target names.
@@ -98,9 +103,9 @@ type ProtocolError struct {
 
 func (e *ProtocolError) Error() string {
 	if e.Line == "" {
-		return "ftp: protocol error: " + e.Msg
+		return "ftp: protocol error: " + safe.Line(e.Msg)
 	}
-	return fmt.Sprintf("ftp: protocol error: %s: %q", e.Msg, e.Line)
+	return fmt.Sprintf("ftp: protocol error: %s: %q", safe.Line(e.Msg), e.Line) // %q escapes the line
 }
 
 func (e *ProtocolError) Is(target error) bool { return target == ErrProtocol }

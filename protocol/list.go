@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"ferry/internal/safe"
 	"ferry/protocol/listing"
 )
 
@@ -122,7 +123,7 @@ func (c *Conn) list(ctx context.Context, line string, format listing.Format, fn 
 		return nil, err
 	}
 	if t.final != nil && failedToList(t.final.Text()) {
-		return nil, fmt.Errorf("%s: %w: %d %s", commandVerb(line), ErrNotListable, t.final.Code, t.final.Text())
+		return nil, fmt.Errorf("%s: %w: %d %s", commandVerb(line), ErrNotListable, t.final.Code, safe.Text(t.final.Text()))
 	}
 	return &Listing{Bad: sc.Bad(), BadCount: sc.BadCount(), Format: sc.Detected()}, nil
 }
@@ -167,7 +168,7 @@ func (c *Conn) checkDir(ctx context.Context, path string) error {
 	}
 	if err := c.ChangeDir(ctx, path); err != nil {
 		if errors.Is(err, ErrPermanent) {
-			return fmt.Errorf("LIST %s: %w: %w", path, ErrNotListable, err)
+			return fmt.Errorf("LIST %s: %w: %w", safe.Line(path), ErrNotListable, err)
 		}
 		return err
 	}

@@ -3,10 +3,15 @@ package protocol
 import (
 	"fmt"
 	"strings"
+
+	"ferry/internal/safe"
 )
 
 // Every line of the debug log starts with one of these, so a reader (the
-// UI's log panel) can tell the sides apart without guessing.
+// UI's log panel) can tell the sides apart without guessing. What follows
+// is escaped (safe.Line): replies, and the file names in commands, are the
+// server's text, and the log is shown on terminals (--debug on stderr,
+// the log panel) and read with less or cat.
 const (
 	LogSent     = "> " // a command ferry sent (secrets masked)
 	LogReceived = "< " // a reply line from the server
@@ -18,7 +23,7 @@ func (c *Conn) logSent(line string) {
 	if c.opts.Debug == nil || c.opts.DebugLevel < 1 {
 		return
 	}
-	fmt.Fprint(c.opts.Debug, LogSent, maskSecrets(line), "\n")
+	fmt.Fprint(c.opts.Debug, LogSent, safe.Line(maskSecrets(line)), "\n")
 }
 
 // logReceived writes a reply line to the debug log: at level 1 only lines
@@ -30,7 +35,7 @@ func (c *Conn) logReceived(line string) {
 	if c.opts.DebugLevel < 2 && !(len(line) >= 3 && isCode(line[:3])) {
 		return
 	}
-	fmt.Fprint(c.opts.Debug, LogReceived, line, "\n")
+	fmt.Fprint(c.opts.Debug, LogReceived, safe.Line(line), "\n")
 }
 
 // logf writes an engine event (data connections, fallbacks) at level 2.
@@ -38,7 +43,7 @@ func (c *Conn) logf(format string, args ...any) {
 	if c.opts.Debug == nil || c.opts.DebugLevel < 2 {
 		return
 	}
-	fmt.Fprint(c.opts.Debug, LogEvent, fmt.Sprintf(format, args...), "\n")
+	fmt.Fprint(c.opts.Debug, LogEvent, safe.Line(fmt.Sprintf(format, args...)), "\n")
 }
 
 // maskSecrets hides the argument of commands that carry a secret.

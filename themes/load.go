@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -140,7 +141,7 @@ func Load(name, dir string) (Theme, []error, error) {
 		return fallback, nil, fmt.Errorf("theme %q: not a built-in (%s) and not a valid file name", name, strings.Join(Builtins(), ", "))
 	}
 	path := filepath.Join(dir, name+".toml")
-	data, err := os.ReadFile(path)
+	data, err := readBounded(path, MaxFileSize)
 	if errors.Is(err, os.ErrNotExist) {
 		return fallback, nil, fmt.Errorf("theme %q: not a built-in (%s) and no file %s", name, strings.Join(Builtins(), ", "), path)
 	}
@@ -228,13 +229,36 @@ func keyOf(n *unstable.Node) []string {
 	return key
 }
 
+// readBounded reads path, refusing a file larger than max bytes without
+// reading more of it.
+func readBounded(path string, max int) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, int64(max)+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > max {
+		return nil, &config.FileError{Path: path, Msg: fmt.Sprintf("larger than %d KiB: a theme file is a few dozen lines", max>>10)}
+	}
+	return data, nil
+}
+
 // suggestRole names the role closest to a mistyped key, if one is close.
+// Only roles whose length is within reach are compared, so a huge key
+// costs nothing.
 func suggestRole(key string) string {
 	last := key[strings.LastIndex(key, ".")+1:]
 	best, bestDist := "", 3
 	rt := reflect.TypeFor[fileRoles]()
 	for i := range rt.NumField() {
 		role := strings.Split(rt.Field(i).Tag.Get("toml"), ",")[0]
+		if abs(len(last)-len(role)) >= bestDist { // the distance is at least the difference in length
+			continue
+		}
 		if d := distance(last, role); d < bestDist {
 			best, bestDist = role, d
 		}
@@ -244,6 +268,8 @@ func suggestRole(key string) string {
 	}
 	return fmt.Sprintf(" (did you mean %s?)", best)
 }
+
+func abs(n int) int { return max(n, -n) }
 
 // distance is the Levenshtein edit distance between a and b.
 func distance(a, b string) int {
@@ -285,3 +311,7 @@ func fileExists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
 }
+
+// MaxFileSize bounds a theme file: a theme is a few dozen lines, and
+// reading one happens before the screen appears.
+const MaxFileSize = 64 << 10

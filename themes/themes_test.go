@@ -243,3 +243,47 @@ func write(t *testing.T, dir, name, text string) string {
 	}
 	return path
 }
+
+// TestHugeUnknownKeyIsBoundedInWorkAndEcho: a theme file with an
+// enormous unknown key (or any enormous file) is refused quickly, and the
+// message quotes a bounded, escaped part of the key.
+func TestHugeUnknownKeyIsBoundedInWorkAndEcho(t *testing.T) {
+	for _, tc := range []struct {
+		name, text, want string
+	}{
+		{"key under the size limit", strings.Repeat("k", MaxFileSize-20) + " = \"4\"\n", "unknown role"},
+		{"key with escapes", "\"\\u001b]0;owned\\u0007" + strings.Repeat("x", 500) + "\" = \"4\"\n", "unknown role"},
+		{"file over the size limit", strings.Repeat("k", 4<<20) + " = \"4\"\n", "larger than"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			write(t, dir, "huge", tc.text)
+			th, _, err := Load("huge", dir)
+			if err == nil || th.Name != DefaultName {
+				t.Fatalf("loaded %q, err %v", th.Name, err)
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, tc.want) {
+				t.Errorf("error %.300q, want %q", msg, tc.want)
+			}
+			if len(msg) > 400 {
+				t.Errorf("the error is %d bytes long: %.300q…", len(msg), msg)
+			}
+			if strings.ContainsAny(msg, "\x1b\x07") {
+				t.Errorf("the error holds control characters: %q", msg)
+			}
+		})
+	}
+}
+
+// BenchmarkLoadThemeWithHugeUnknownKey is the start-up cost of a theme
+// file that is one unknown key as large as a theme file may be.
+func BenchmarkLoadThemeWithHugeUnknownKey(b *testing.B) {
+	dir := b.TempDir()
+	os.WriteFile(filepath.Join(dir, "huge.toml"), []byte(strings.Repeat("k", MaxFileSize-20)+" = \"4\"\n"), 0o600)
+	for b.Loop() {
+		if _, _, err := Load("huge", dir); err == nil {
+			b.Fatal("loaded")
+		}
+	}
+}

@@ -183,6 +183,9 @@ func (w *worker) expandUpload(a *attempt) error {
 			Remote: path.Join(s.Remote, name), Local: path.Join(s.Local, name),
 		}}
 		switch t := e.Type(); {
+		case listing.UnsafeName(name): // control or bidi characters: the server would show them to the next user
+			c.spec.Remote = path.Join(s.Remote, listing.DisplayName(name))
+			c.state, c.reason = Skipped, "unsafe name "+quote(listing.DisplayName(name))+": not sent"
 		case t.IsDir():
 			c.spec.Dir = true
 		case t.IsRegular():

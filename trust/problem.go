@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"ferry/internal/safe"
 	"ferry/protocol"
 )
 
@@ -176,6 +177,9 @@ func (p *CertProblem) Details() []string {
 	}
 	if p.Kind == Invalid {
 		lines = append(lines, "problem: "+p.Err.Error())
+	}
+	for i, l := range lines {
+		lines[i] = safe.Line(l) // a certificate's names are the server's text
 	}
 	return lines
 }

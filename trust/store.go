@@ -24,13 +24,19 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+
+	"github.com/pelletier/go-toml/v2/unstable"
 
 	"ferry/config"
+	"ferry/internal/safe"
 	"ferry/protocol"
 )
 
@@ -66,9 +72,14 @@ type Store struct {
 }
 
 // Open reads the store in dir. A missing file is an empty store. When the
-// file is broken, the store is empty, Err says why (show it: no certificate
-// is pinned, so self-signed servers fail verification again), and changes
-// are refused rather than written over the user's file.
+// file cannot be read, is not valid TOML, or holds an entry that does not
+// make sense (a host that is not host:port, a fingerprint that is not
+// SHA-256, a second entry for one server), Err says why, with the file and
+// line, and changes are refused rather than written over the user's file.
+// Callers must then refuse TLS connections rather than go on without the
+// pins the file holds: a pinned server that stops offering TLS would
+// otherwise get the password in plain text. The well-formed entries are
+// still returned, for display.
 func Open(dir string) *Store {
 	s := &Store{}
 	s.load(filepath.Join(dir, FileName))
@@ -82,22 +93,71 @@ func (s *Store) load(path string) {
 	if s.file.Err() != nil {
 		return
 	}
+	var lines []position // where each [[cert]] is, read only when one is bad
+	at := func(i int) position {
+		if lines == nil {
+			data, _ := os.ReadFile(path)
+			lines = entryPositions(data)
+		}
+		if i < len(lines) {
+			return lines[i]
+		}
+		return position{}
+	}
 	seen := map[string]bool{}
-	for _, k := range kf.Certs {
+	for i, k := range kf.Certs {
 		addr, aerr := normalizeAddr(k.Addr)
 		fp, ferr := protocol.ParseFingerprint(k.Fingerprint)
 		switch {
 		case aerr != nil || ferr != nil:
-			s.bad = append(s.bad, &config.FileError{Path: path, Key: "cert", Msg: fmt.Sprintf("entry for %q ignored: %v", k.Addr, errors.Join(aerr, ferr))})
+			pos := at(i)
+			s.bad = append(s.bad, &config.FileError{Path: path, Line: pos.line, Column: pos.col, Key: "cert",
+				Msg: fmt.Sprintf("bad entry for %s: %v", safe.Line(strconv.Quote(k.Addr)), errors.Join(aerr, ferr))})
 			continue
 		case seen[addr]:
-			s.bad = append(s.bad, &config.FileError{Path: path, Key: "cert", Msg: fmt.Sprintf("second entry for %s ignored", addr)})
+			pos := at(i)
+			s.bad = append(s.bad, &config.FileError{Path: path, Line: pos.line, Column: pos.col, Key: "cert",
+				Msg: fmt.Sprintf("a second entry for %s", addr)})
 			continue
 		}
 		seen[addr] = true
 		k.Addr, k.Fingerprint = addr, protocol.FormatFingerprint(fp)
 		s.certs = append(s.certs, k)
 	}
+}
+
+// position is a place in a file, 1-based; zero when unknown.
+type position struct{ line, col int }
+
+// entryPositions finds each [[cert]] entry's host key (or, without one,
+// its header) in data, in order, so that a bad entry can be named by its
+// line: the decoder gives positions only for syntax and type errors.
+func entryPositions(data []byte) []position {
+	var p unstable.Parser
+	p.Reset(data)
+	var out []position
+	inCert := false
+	for p.NextExpression() {
+		e := p.Expression()
+		switch e.Kind {
+		case unstable.ArrayTable, unstable.Table:
+			k := e.Key()
+			k.Next()
+			inCert = e.Kind == unstable.ArrayTable && string(k.Node().Data) == "cert" && !k.Next()
+			if inCert {
+				at := p.Shape(e.Raw).Start
+				out = append(out, position{at.Line, at.Column})
+			}
+		case unstable.KeyValue:
+			k := e.Key()
+			k.Next()
+			if inCert && string(k.Node().Data) == "host" && len(out) > 0 {
+				at := p.Shape(k.Node().Raw).Start
+				out[len(out)-1] = position{at.Line, at.Column}
+			}
+		}
+	}
+	return out
 }
 
 // Path is the file the store lives in.
@@ -107,18 +167,26 @@ func (s *Store) Path() string {
 	return s.file.Path
 }
 
-// Err reports why the file did not load, or nil.
+// Err reports why the file cannot be trusted as a whole, or nil: it did
+// not load, or an entry in it is bad (each named by line).
 func (s *Store) Err() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.file.Err()
+	return s.errLocked()
 }
 
-// Warnings returns unknown keys and entries that were ignored.
+func (s *Store) errLocked() error {
+	if err := s.file.Err(); err != nil {
+		return err
+	}
+	return errors.Join(s.bad...)
+}
+
+// Warnings returns unknown keys.
 func (s *Store) Warnings() []error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append(slices.Clone(s.file.Warnings()), s.bad...)
+	return slices.Clone(s.file.Warnings())
 }
 
 // Lookup returns the stored fingerprint for addr ("host:port").
@@ -214,6 +282,9 @@ const knownHeader = `# Server certificates you chose to trust in ferry, by host:
 func (s *Store) update(change func([]Known) ([]Known, error)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if len(s.bad) > 0 { // saving would drop the entries the user has to fix
+		return fmt.Errorf("not saving %s: %w (%v)", s.file.Path, config.ErrBroken, errors.Join(s.bad...))
+	}
 	for attempt := 0; ; attempt++ {
 		certs, err := change(slices.Clone(s.certs))
 		if err != nil {
@@ -237,11 +308,19 @@ func index(certs []Known, addr string) int {
 }
 
 // normalizeAddr lower-cases the host and checks there is a port, so that
-// "FTP.Example.org:21" and "ftp.example.org:21" are one server.
+// "FTP.Example.org:21" and "ftp.example.org:21" are one server. A host
+// with spaces or control characters, or a port that is not a number from
+// 1 to 65535, is refused: such an entry would never match a connection,
+// so the pin the user meant would silently not apply.
 func normalizeAddr(addr string) (string, error) {
 	host, port, err := net.SplitHostPort(addr)
-	if err != nil || host == "" || port == "" {
-		return "", fmt.Errorf("%q is not host:port", addr)
+	bad := err != nil || host == "" || port == "" ||
+		strings.IndexFunc(host, func(r rune) bool { return unicode.IsSpace(r) || safe.Escaped(r) }) >= 0
+	if n, perr := strconv.Atoi(port); !bad && (perr != nil || n < 1 || n > 65535 || strconv.Itoa(n) != port) {
+		bad = true
+	}
+	if bad {
+		return "", fmt.Errorf("%s is not host:port (without spaces, port 1-65535)", safe.Line(strconv.Quote(addr)))
 	}
 	return net.JoinHostPort(strings.ToLower(host), port), nil
 }

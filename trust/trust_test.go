@@ -176,32 +176,69 @@ func TestBrokenStoreIsEmptyAndNotOverwritten(t *testing.T) {
 	}
 }
 
-func TestStoreIgnoresBadEntriesWithAWarning(t *testing.T) {
+// TestStoreReportsEachBadEntryByLineAndRefusesToSave: an entry that
+// cannot pin anything (no port, a host with a trailing space, a bad
+// fingerprint, a second entry for one server) makes Err name its line;
+// the good entries are still there to show, and saving is refused so the
+// user's entries are not dropped.
+func TestStoreReportsEachBadEntryByLineAndRefusesToSave(t *testing.T) {
 	dir := t.TempDir()
 	fp := protocol.FormatFingerprint(protocol.CertificateFingerprint(selfSignedCert(t, "h")))
-	os.WriteFile(filepath.Join(dir, FileName), []byte(`
+	file := `
 [[cert]]
 host = "no-port"
-fingerprint = "`+fp+`"
+fingerprint = "` + fp + `"
 [[cert]]
 host = "h:21"
 fingerprint = "sha256:zz"
 [[cert]]
 host = "h:21"
-fingerprint = "`+strings.ToUpper(strings.TrimPrefix(fp, "sha256:"))+`"
+fingerprint = "` + strings.ToUpper(strings.TrimPrefix(fp, "sha256:")) + `"
 added = 2024-01-02T03:04:05Z
 colour = "blue"
-`), 0o600)
+[[cert]]
+  host = "pinned.example:21 "
+fingerprint = "` + fp + `"
+[[cert]]
+fingerprint = "` + fp + `"
+host = "spaced .example:21"
+[[cert]]
+host = "x:0"
+fingerprint = "` + fp + `"
+[[cert]]
+host = "H:21"
+fingerprint = "` + fp + `"
+`
+	path := filepath.Join(dir, FileName)
+	os.WriteFile(path, []byte(file), 0o600)
 	s := Open(dir)
-	if s.Err() != nil {
-		t.Fatal(s.Err())
+	err := s.Err()
+	if err == nil {
+		t.Fatal("no error for bad entries")
+	}
+	for _, want := range []string{
+		path + ":3:1: cert: bad entry for \"no-port\"",
+		path + ":6:1: cert: bad entry for \"h:21\"",
+		path + ":14:3: cert: bad entry for \"pinned.example:21 \"",
+		path + ":18:1: cert: bad entry for \"spaced .example:21\"",
+		path + ":20:1: cert: bad entry for \"x:0\"",
+		path + ":23:1: cert: a second entry for h:21",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("Err lacks %q:\n%v", want, err)
+		}
+	}
+	if w := s.Warnings(); len(w) != 1 || !strings.Contains(w[0].Error(), "colour") {
+		t.Errorf("warnings %v, want the unknown key", w)
 	}
 	if got, ok := s.Get("h:21"); !ok || got.Fingerprint != fp {
 		t.Fatalf("good entry: %+v %v", got, ok)
 	}
-	w := s.Warnings()
-	if len(w) != 3 {
-		t.Fatalf("warnings %v", w)
+	if err := s.Trust("new:21", selfSignedCert(t, "new")); !errors.Is(err, config.ErrBroken) {
+		t.Fatalf("Trust into a store with bad entries: %v", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != file {
+		t.Fatal("the file was rewritten")
 	}
 }
 
@@ -315,5 +352,18 @@ func TestTrustFlowAgainstVsftpd(t *testing.T) {
 	}
 	if !strings.Contains(p.Error(), "changed since you trusted it") {
 		t.Errorf("message %q", p.Error())
+	}
+}
+
+func TestDetailsEscapeTheCertificatesText(t *testing.T) {
+	hostile := "\x1b]0;owned\x07\u202e"
+	p := &CertProblem{Addr: "h:21", Subject: "CN=" + hostile, Issuer: "O=" + hostile, Names: []string{hostile}, Kind: UnknownAuthority}
+	for _, l := range p.Details() {
+		if strings.ContainsAny(l, "\x1b\x07\u202e") {
+			t.Errorf("detail line holds a control character: %q", l)
+		}
+	}
+	if got := strings.Join(p.Details(), "\n"); !strings.Contains(got, `subject: CN=\x1b]0;owned\x07\u202e`) {
+		t.Errorf("details do not show the subject escaped:\n%s", got)
 	}
 }

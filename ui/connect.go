@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"ferry/internal/safe"
 	"ferry/protocol"
 	"ferry/trust"
 )
@@ -27,7 +28,7 @@ func (t Target) String() string {
 	if t.Bookmark != "" {
 		return "bookmark " + t.Bookmark
 	}
-	return redactURL(t.URL)
+	return safe.URL(t.URL)
 }
 
 // DialError is a failed connection with the address it was made to, so
@@ -131,13 +132,13 @@ func (d *trustDialog) View(s *Styles, width, height int) string {
 	p := d.problem
 	var b strings.Builder
 	if p.Kind == trust.Changed {
-		b.WriteString(s.Error.Render("WARNING: the certificate of "+p.Addr+" has CHANGED") + "\n")
+		b.WriteString(s.Error.Render("WARNING: the certificate of "+safe.Line(p.Addr)+" has CHANGED") + "\n")
 		b.WriteString("It is not the one you trusted before. The server's certificate may have\n")
 		b.WriteString("been renewed, or someone may be intercepting the connection.\n\n")
 		b.WriteString("stored:    " + protocol.FormatFingerprint(p.Stored) + "\n")
 		b.WriteString("presented: " + protocol.FormatFingerprint(p.Fingerprint) + "\n\n")
 	} else {
-		b.WriteString(s.Warning.Render("The certificate of "+p.Addr+" is not trusted") + "\n\n")
+		b.WriteString(s.Warning.Render("The certificate of "+safe.Line(p.Addr)+" is not trusted") + "\n\n")
 	}
 	for _, line := range d.problem.Details() {
 		b.WriteString(line + "\n")

@@ -8,6 +8,8 @@ import (
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+
+	"ferry/internal/safe"
 )
 
 // dialog is a modal child. While one is open it gets every key; Update
@@ -70,7 +72,7 @@ func (d *promptDialog) Update(msg tea.Msg) (dialog, tea.Cmd) {
 func (d *promptDialog) View(s *Styles, width, _ int) string {
 	w := min(max(width-8, 20), 72)
 	d.input.SetWidth(w - 4)
-	body := s.TitleActive.Render(d.title) + "\n" + d.input.View()
+	body := s.TitleActive.Render(safe.Line(d.title)) + "\n" + d.input.View()
 	if d.hint != "" {
 		body += "\n" + s.Dim.Render(d.hint)
 	}
@@ -102,7 +104,7 @@ func (d *confirmDialog) View(s *Styles, width, height int) string {
 	if room := height - 6; len(lines) > room && room > 1 {
 		lines = append(lines[:room-1:room-1], "…")
 	}
-	body := s.TitleActive.Render(d.title) + "\n" + strings.Join(lines, "\n") + "\n\n" +
+	body := s.TitleActive.Render(safe.Line(d.title)) + "\n" + safe.Text(strings.Join(lines, "\n")) + "\n\n" +
 		s.Dim.Render("y/enter: yes   n/esc: no")
 	return s.Dialog.Width(w).Render(body)
 }
@@ -140,7 +142,7 @@ func (d *viewerDialog) Update(msg tea.Msg) (dialog, tea.Cmd) {
 func (d *viewerDialog) View(s *Styles, width, height int) string {
 	d.vp.SetWidth(max(width-4, 10))
 	d.vp.SetHeight(max(height-4, 3))
-	head := s.TitleActive.Render(d.title) + s.Dim.Render("  (esc closes)")
+	head := s.TitleActive.Render(safe.Line(d.title)) + s.Dim.Render("  (esc closes)")
 	return s.Dialog.Width(width).Render(head + "\n" + d.vp.View())
 }
 

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"ferry/config"
+	"ferry/internal/safe"
 )
 
 // maxHistory is how many quick-connect URLs are kept.
@@ -71,7 +72,9 @@ func contains(list []string, s string) bool {
 }
 
 // withoutPassword returns u with any password removed from its user
-// information, or "" when u is not a URL.
+// information, or "" when u is not a URL or still holds something that
+// may be a password elsewhere (two URLs run together, the second one's
+// password in the first one's path): the history does without it.
 func withoutPassword(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme == "" || u.Host == "" {
@@ -82,7 +85,11 @@ func withoutPassword(raw string) string {
 			u.User = url.User(u.User.Username())
 		}
 	}
-	return u.String()
+	s := u.String()
+	if safe.URL(s) != s {
+		return ""
+	}
+	return s
 }
 
 // Add puts raw, without its password, first in the history and saves the
@@ -90,7 +97,10 @@ func withoutPassword(raw string) string {
 func (h *history) Add(raw string) error {
 	u := withoutPassword(raw)
 	if u == "" {
-		return errors.New("not a URL")
+		if _, err := url.Parse(raw); err != nil {
+			return errors.New("not a URL")
+		}
+		return nil // it might hold a password: not remembered
 	}
 	h.mu.Lock()
 	list := []string{u}

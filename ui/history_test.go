@@ -120,3 +120,48 @@ func TestHistoryFileWithPasswordsIsReadWithoutThem(t *testing.T) {
 		t.Fatalf("loaded %q", got)
 	}
 }
+
+// TestQuickConnectStartsEmptyAndNeverKeepsAPassword: after connecting with
+// a password in the URL, the prompt opens empty (the next URL is not
+// appended to the old one), and neither the history file nor the screen
+// ever shows a password, even for two URLs typed into one line.
+func TestQuickConnectStartsEmptyAndNeverKeepsAPassword(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history")
+	h := newHarness(t, 120, 35)
+	h.m.history = loadHistory(path)
+	h.send(ctrlO)
+	h.typeText("ftp://bob:TopSecret1@one.example/")
+	h.key("enter")
+	h.send(ctrlO)
+	if got := h.promptValue(); got != "" {
+		t.Fatalf("the prompt opens with %q, want it empty", got)
+	}
+	if strings.Contains(h.screen(), "TopSecret1") {
+		t.Fatalf("the password is on the screen:\n%s", h.screen())
+	}
+	h.typeText("ftpes://two.example/pub")
+	h.key("enter")
+	if got := h.m.remoteTarget.URL; got != "ftpes://two.example/pub" {
+		t.Fatalf("connected to %q, want exactly what was typed", got)
+	}
+	// Two URLs run together (as the old prompt made them) connect, but the
+	// second password never reaches the history.
+	h.send(ctrlO)
+	h.typeText("ftp://bob:TopSecret1@one.example/ftp://eve:Other2@two.example/")
+	h.key("enter")
+	h.send(ctrlO)
+	h.key("up")
+	if got := h.promptValue(); strings.Contains(got, "TopSecret1") || strings.Contains(got, "Other2") {
+		t.Fatalf("the history offers %q", got)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "TopSecret1") || strings.Contains(string(data), "Other2") {
+		t.Fatalf("the history file holds a password:\n%s", data)
+	}
+	if want := "ftpes://two.example/pub\nftp://bob@one.example/\n"; string(data) != want {
+		t.Fatalf("history file %q, want %q", data, want)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"ferry/internal/safe"
 	"ferry/protocol"
 )
 
@@ -89,7 +90,13 @@ func (l *logPanel) listen() tea.Cmd {
 	}
 }
 
+// append adds lines to the log, escaping each (safe.Line) in place: the
+// engine escapes what it writes, but the panel shows whatever reaches its
+// writer, so it does not rely on that.
 func (l *logPanel) append(lines []string) {
+	for i, line := range lines {
+		lines[i] = safe.Line(line)
+	}
 	if n := l.dropped.Swap(0); n > 0 {
 		l.lines = append(l.lines, fmt.Sprintf("* %d log lines dropped while the screen caught up", n))
 	}
@@ -139,7 +146,7 @@ func (l *logPanel) View(s *Styles) string {
 	b.WriteString(s.Dim.Render(title + strings.Repeat("─", max(l.width-ansi.StringWidth(title), 0))))
 	for _, line := range l.lines[start:end] {
 		b.WriteByte('\n')
-		line = ansi.Truncate(printable([]byte(line)), l.width, "…")
+		line = ansi.Truncate(line, l.width, "…") // escaped by append
 		switch {
 		case strings.HasPrefix(line, protocol.LogSent):
 			b.WriteString(s.LogSent.Render(line))

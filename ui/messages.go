@@ -12,10 +12,10 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 
+	"ferry/internal/safe"
 	"ferry/panes"
 	"ferry/protocol/listing"
 )
@@ -147,28 +147,12 @@ func viewCmd(fsys panes.FS, path, name string) tea.Cmd {
 	}
 }
 
-// printable makes file content safe for the terminal: invalid UTF-8 and
-// control characters other than newline and tab are shown escaped, so a
-// file cannot send escape sequences to the terminal.
+// printable makes file content safe for the terminal: invalid UTF-8,
+// control characters other than newline and tab, and bidi controls are
+// shown escaped (safe.Text), so a file cannot send escape sequences to the
+// terminal. CRLF line ends become LF.
 func printable(data []byte) string {
-	var b strings.Builder
-	b.Grow(len(data))
-	for len(data) > 0 {
-		r, size := utf8.DecodeRune(data)
-		switch {
-		case r == utf8.RuneError && size <= 1:
-			fmt.Fprintf(&b, `\x%02x`, data[0])
-		case r == '\n' || r == '\t':
-			b.WriteRune(r)
-		case r == '\r':
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
-			b.WriteRune(r)
-		}
-		data = data[size:]
-	}
-	return b.String()
+	return safe.Text(strings.ReplaceAll(string(data), "\r\n", "\n"))
 }
 
 // fetchForEdit prepares a file for the editor: a local file is edited in

@@ -22,6 +22,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"ferry/bookmarks"
+	"ferry/internal/safe"
 	"ferry/panes"
 	"ferry/protocol"
 	"ferry/protocol/listing"
@@ -199,9 +200,12 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// quickConnect asks for a URL. The prompt starts empty, so what the user
+// types is never appended to an earlier URL (and its password); the
+// URLs connected to before, without passwords, are one ↑ away.
 func (m *Model) quickConnect() dialog {
 	return newPrompt("Connect to", "ftp://user@host/path   ftpes:// explicit TLS   ftps:// implicit TLS   (esc: stay local)",
-		m.remoteTarget.URL, false, func(url string) tea.Cmd {
+		"", false, func(url string) tea.Cmd {
 			if strings.TrimSpace(url) == "" {
 				return nil
 			}
@@ -284,7 +288,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.spin, cmd = m.spin.Update(msg)
 		return m, cmd
 	case logMsg:
-		m.log.append(msg)
+		m.log.append(msg) // escapes msg's lines in place
 		for i := len(msg) - 1; i >= 0; i-- {
 			if reply, ok := strings.CutPrefix(msg[i], protocol.LogReceived); ok && len(reply) > 3 {
 				m.lastReply = reply
@@ -412,8 +416,10 @@ func (m *Model) opDone(msg opDoneMsg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// setStatus shows s on the status line, on one line and escaped
+// (safe.Line): messages carry server replies and file names.
 func (m *Model) setStatus(s string, isErr bool) {
-	m.status, m.statusIsErr = s, isErr
+	m.status, m.statusIsErr = safe.Line(strings.ReplaceAll(s, "\n", " ")), isErr
 }
 
 // handleKey acts on a key when no dialog is open.
@@ -552,8 +558,8 @@ func (m *Model) open(v *paneView) tea.Cmd {
 	}
 	switch e.Kind {
 	case listing.Dir, listing.Symlink:
-		if e.Unsafe() {
-			m.setStatus(fmt.Sprintf("%q is not a safe name to enter", e.Name), true)
+		if e.Unjoinable() { // a name that is only Unsafe can still be browsed
+			m.setStatus(fmt.Sprintf(`"%s" is not a name that can be entered`, e.Name), true)
 			return nil
 		}
 		return m.load(m.active, v.fs.Join(v.model.Dir(), e.RawName), "")
@@ -611,7 +617,7 @@ func (m *Model) transfer(move bool) tea.Cmd {
 	}
 	for _, e := range entries {
 		if e.Unsafe() {
-			m.setStatus(fmt.Sprintf("%q has an unsafe name and is not transferred", e.Name), true)
+			m.setStatus(fmt.Sprintf(`"%s" has an unsafe name (a path, or control or bidi characters) and is not transferred`, e.Name), true)
 			return nil
 		}
 	}
@@ -794,22 +800,6 @@ func (m *Model) delete(v *paneView) tea.Cmd {
 // validName accepts a single path element.
 func validName(name string) bool {
 	return name != "" && name != "." && name != ".." && !strings.ContainsAny(name, "/\\\x00\r\n")
-}
-
-// redactURL hides a password written into a URL.
-func redactURL(u string) string {
-	scheme, rest, ok := strings.Cut(u, "://")
-	if !ok {
-		return u
-	}
-	at := strings.LastIndexByte(rest, '@')
-	if at < 0 {
-		return u
-	}
-	if user, _, hasPass := strings.Cut(rest[:at], ":"); hasPass {
-		return scheme + "://" + user + ":****" + rest[at:]
-	}
-	return u
 }
 
 // layout sizes the children for the window.

@@ -12,6 +12,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"ferry/internal/safe"
 	"ferry/panes"
 	"ferry/protocol/listing"
 )
@@ -114,15 +115,13 @@ func (v *paneView) SetSize(w, h int) {
 // rows is the number of entry rows: the box minus border, title, footer.
 func (v *paneView) rows() int { return max(v.height-4, 1) }
 
-// title is the pane's location.
+// title is the pane's location, escaped: a remote path comes from the
+// server (PWD), a local one may hold any byte.
 func (v *paneView) title() string {
 	if v.fs == nil {
 		return "not connected"
 	}
-	if t := v.fs.Title(); t != "" {
-		return t + v.model.Dir()
-	}
-	return v.model.Dir()
+	return safe.Line(v.fs.Title() + v.model.Dir())
 }
 
 // View draws the pane. tag, when set, names the pane in a narrow layout.

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"ferry/internal/safe"
 	"ferry/transfers"
 )
 
@@ -258,6 +259,7 @@ func (p *queuePanel) row(s *Styles, j transfers.JobStatus, cursor bool) string {
 		detail = "target exists: decide"
 	}
 	nameW := max(p.width/3, 10)
+	name, detail = safe.Line(name), safe.Line(detail) // the server's names and replies
 	line := fmt.Sprintf("%s %s %s %-9s %s", arrow, padRight(ansi.Truncate(name, nameW, "…"), nameW), p.bar.ViewAs(pct), state, detail)
 	line = padRight(ansi.Truncate(line, p.width, "…"), p.width)
 	switch {
@@ -331,7 +333,7 @@ func (d *conflictDialog) View(s *Styles, width, _ int) string {
 	if d.all {
 		check = "[x]"
 	}
-	body := s.Warning.Render("The target exists") + "\n" + ci.Target + "\n\n" +
+	body := s.Warning.Render("The target exists") + "\n" + safe.Line(ci.Target) + "\n\n" +
 		"existing: " + describe(ci.Exists) + "\n" +
 		"new:      " + describe(ci.Source) + "\n\n" +
 		"o overwrite  s skip  r resume  n overwrite if newer  e keep both (rename new)\n" +

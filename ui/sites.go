@@ -16,6 +16,7 @@ import (
 
 	"ferry/bookmarks"
 	"ferry/config"
+	"ferry/internal/safe"
 )
 
 // sitesDialog is the site manager: the bookmarks in a filterable list
@@ -214,7 +215,7 @@ func (d *sitesDialog) saveCurrent() {
 			return
 		}
 		b.Name = uniqueName(d.file, b.Host)
-		f := newSiteForm(d.file, "Save "+redactURL(d.current.URL)+" as a bookmark", "", b, password)
+		f := newSiteForm(d.file, "Save "+safe.URL(d.current.URL)+" as a bookmark", "", b, password)
 		f.savePass = false
 		d.child = f
 	}
@@ -262,7 +263,7 @@ func uniqueName(file *bookmarks.File, name string) string {
 func bookmarkFromURL(raw string) (bookmarks.Bookmark, string, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return bookmarks.Bookmark{}, "", fmt.Errorf("cannot read %s: %v", redactURL(raw), err)
+		return bookmarks.Bookmark{}, "", fmt.Errorf("cannot read %s as a URL", safe.URL(raw)) // url.Parse's message would quote the password
 	}
 	var b bookmarks.Bookmark
 	switch strings.ToLower(u.Scheme) {
@@ -273,12 +274,12 @@ func bookmarkFromURL(raw string) (bookmarks.Bookmark, string, error) {
 	case "ftps":
 		b.TLS = config.TLSImplicit
 	default:
-		return b, "", fmt.Errorf("%s is not an ftp://, ftpes:// or ftps:// URL", redactURL(raw))
+		return b, "", fmt.Errorf("%s is not an ftp://, ftpes:// or ftps:// URL", safe.URL(raw))
 	}
 	b.Host = u.Hostname()
 	if p := u.Port(); p != "" {
 		if b.Port, err = strconv.Atoi(p); err != nil {
-			return b, "", fmt.Errorf("%s: bad port", redactURL(raw))
+			return b, "", fmt.Errorf("%s: bad port", safe.URL(raw))
 		}
 	}
 	var password string

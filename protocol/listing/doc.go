@@ -18,9 +18,12 @@
 // Entry.RawName holds the name exactly as the server sent it; it is what
 // must be sent back to the server to download, rename or delete the file.
 // Entry.Name is the same name made safe for display: valid UTF-8, with
-// invalid bytes and control characters escaped (for example \xff).
+// invalid bytes, control characters and bidi controls escaped (for example
+// \xff or \u202e).
 // Entry.Unsafe reports names that must never be used as a local path
-// component (empty, ".", "..", or containing '/', '\\', NUL, CR or LF).
+// component (empty, ".", "..", containing '/', '\\', or any control or
+// bidi character); Entry.Unjoinable the narrower set that cannot even be
+// joined to a remote path.
 // Callers creating local files should additionally check the result with
 // filepath.IsLocal, which also knows Windows reserved names.
 //

@@ -4,7 +4,8 @@ import (
 	"io/fs"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"ferry/internal/safe"
 )
 
 // Kind is the type of a listed object.
@@ -112,96 +113,39 @@ type Entry struct {
 	Raw string
 }
 
-// Unsafe reports whether RawName must not be used as a local path
-// component: it is empty, "." or "..", or contains '/', '\', NUL, CR or
-// LF. Backslash is rejected on every platform because it separates paths
-// on Windows and a listing cannot tell which platform will store the file;
+// Unsafe reports whether RawName must not become the name of a local
+// file: it is empty, "." or "..", contains '/', '\', NUL, CR or LF (see
+// Unjoinable), or contains another control character or a bidi control
+// (see safe.Escaped), which would reach the user's terminal whenever the
+// file is listed later, or make "evil\u202etxt.exe" read as "evilexe.txt".
+// Backslash is rejected on every platform because it separates paths on
+// Windows and a listing cannot tell which platform will store the file;
 // Windows servers do not allow it in names, and a Unix name containing it
 // has to be renamed before it can be saved portably. MLSD pathnames that
 // include directories (RFC 3659 allows them, and cdir entries often carry
 // the full path) are unsafe too; a caller may reduce them with path.Base
 // and check again.
-func (e *Entry) Unsafe() bool {
-	return unsafeName(e.RawName)
-}
+func (e *Entry) Unsafe() bool { return UnsafeName(e.RawName) }
 
-func unsafeName(s string) bool {
+// UnsafeName is Entry.Unsafe for a bare name, local or remote: the tree
+// copies use it for the names on both sides.
+func UnsafeName(s string) bool { return unjoinable(s) || safe.HasEscaped(s) }
+
+// Unjoinable reports whether RawName cannot even be joined to its folder's
+// path: it is empty, "." or "..", or contains '/', '\', NUL, CR or LF. Such
+// an entry cannot be opened at all; one that is only Unsafe can still be
+// browsed on the server.
+func (e *Entry) Unjoinable() bool { return unjoinable(e.RawName) }
+
+func unjoinable(s string) bool {
 	if s == "" || s == "." || s == ".." {
 		return true
 	}
 	return strings.ContainsAny(s, "/\\\x00\r\n")
 }
 
-const hexDigits = "0123456789abcdef"
-
-// needsEscape reports runes that must not reach a terminal verbatim.
-func needsEscape(r rune) bool {
-	switch {
-	case r < 0x20, r == 0x7f:
-		return true
-	case r >= 0x80 && r < 0xa0: // C1 controls
-		return true
-	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069: // bidi embeddings, overrides, isolates
-		return true
-	}
-	return false
-}
-
 // displayName returns s when it is clean, or an escaped copy.
-func displayName(s string) string {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 || c == 0x7f {
-				return escapeName(s, i)
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && n == 1) || needsEscape(r) {
-			return escapeName(s, i)
-		}
-		i += n
-	}
-	return s
-}
-
-func escapeName(s string, from int) string {
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	b.WriteString(s[:from])
-	for i := from; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 || c == 0x7f {
-				b.WriteString(`\x`)
-				b.WriteByte(hexDigits[c>>4])
-				b.WriteByte(hexDigits[c&15])
-			} else {
-				b.WriteByte(c)
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && n == 1:
-			b.WriteString(`\x`)
-			b.WriteByte(hexDigits[c>>4])
-			b.WriteByte(hexDigits[c&15])
-		case needsEscape(r):
-			b.WriteString(`\u`)
-			for shift := 12; shift >= 0; shift -= 4 {
-				b.WriteByte(hexDigits[(r>>uint(shift))&15])
-			}
-		default:
-			b.WriteString(s[i : i+n])
-		}
-		i += n
-	}
-	return b.String()
-}
+func displayName(s string) string { return safe.Line(s) }
 
 // finish fills the fields every parser derives the same way.
 func finish(e *Entry, raw string) {
@@ -247,7 +191,7 @@ func unixPermBits(v uint32) fs.FileMode {
 	return m
 }
 
-// DisplayName makes a raw file name displayable the way listings do:
-// invalid UTF-8 bytes as \xNN, control and bidi-override characters
+// DisplayName makes a raw file name displayable the way listings do (it
+// is safe.Line): invalid UTF-8 bytes as \xNN, control and bidi characters
 // escaped. Local file names go through it too, so both panes agree.
 func DisplayName(raw string) string { return displayName(raw) }

@@ -5,30 +5,47 @@ import (
 	"unsafe"
 )
 
-func TestUnsafeFlagsNamesThatEscapeTheTargetFolder(t *testing.T) {
+func TestUnsafeFlagsNamesThatEscapeTheTargetFolderOrReachTheTerminal(t *testing.T) {
 	for _, tc := range []struct {
-		name   string
-		unsafe bool
+		name       string
+		unsafe     bool
+		unjoinable bool // cannot be browsed on the server either
 	}{
-		{"file.txt", false},
-		{" leading and trailing ", false},
-		{"...", false},
-		{".hidden", false},
-		{"a;b=c", false},
-		{"", true},
-		{".", true},
-		{"..", true},
-		{"a/b", true},
-		{"/etc/passwd", true},
-		{`..\..\win.ini`, true},
-		{`dir\file`, true},
-		{"nul\x00byte", true},
-		{"cr\rname", true},
-		{"lf\nname", true},
+		{"file.txt", false, false},
+		{" leading and trailing ", false, false},
+		{"...", false, false},
+		{".hidden", false, false},
+		{"a;b=c", false, false},
+		{"latin1 caf\xe9", false, false},
+		{"名前.txt", false, false},
+		{"", true, true},
+		{".", true, true},
+		{"..", true, true},
+		{"a/b", true, true},
+		{"/etc/passwd", true, true},
+		{`..\..\win.ini`, true, true},
+		{`dir\file`, true, true},
+		{"nul\x00byte", true, true},
+		{"cr\rname", true, true},
+		{"lf\nname", true, true},
+		{"esc\x1b[2Jname", true, false},
+		{"bell\x07", true, false},
+		{"tab\tname", true, false},
+		{"del\x7f", true, false},
+		{"c1\u009bname", true, false},
+		{"evil\u202etxt.exe", true, false},
+		{"isolate\u2067x\u2069", true, false},
+		{"mark\u200f", true, false},
 	} {
 		e := Entry{RawName: tc.name}
 		if got := e.Unsafe(); got != tc.unsafe {
 			t.Errorf("Unsafe(%q) = %v, want %v", tc.name, got, tc.unsafe)
+		}
+		if got := UnsafeName(tc.name); got != tc.unsafe {
+			t.Errorf("UnsafeName(%q) = %v, want %v", tc.name, got, tc.unsafe)
+		}
+		if got := e.Unjoinable(); got != tc.unjoinable {
+			t.Errorf("Unjoinable(%q) = %v, want %v", tc.name, got, tc.unjoinable)
 		}
 	}
 }

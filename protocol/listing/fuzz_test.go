@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"ferry/internal/safe"
 )
 
 // checkEntry asserts what every returned entry must satisfy, whatever
@@ -34,7 +36,7 @@ func checkEntry(t *testing.T, e Entry, raw string) {
 		t.Fatalf("Name %q is not valid UTF-8", e.Name)
 	}
 	for _, r := range e.Name {
-		if needsEscape(r) {
+		if safe.Escaped(r) {
 			t.Fatalf("Name %q contains unescaped %U", e.Name, r)
 		}
 	}
