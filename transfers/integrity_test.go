@@ -316,3 +316,29 @@ func TestHugeNestedListingsBecomeJobsAFewAtATime(t *testing.T) {
 		t.Errorf("%d files done, %d failed; want %d done over two levels and the third refused by MaxDepth\n%s", s.Files[Done], s.Counts[Failed], 2*n, describe(s))
 	}
 }
+
+func TestUploadIsVerifiedWithTheServersHash(t *testing.T) {
+	s := ftptest.Start(t, ftptest.ProFTPD, ftptest.Options{})
+	src := t.TempDir()
+	data := make([]byte, 300_000)
+	rand.Read(data)
+	os.WriteFile(filepath.Join(src, "up.bin"), data, 0o644)
+	var log syncBuffer
+	snap := run(t, Options{Dial: site(s, logTo(&log)), Policy: Overwrite},
+		Spec{Site: "s", Direction: Upload, Remote: "up.bin", LocalRoot: src, Local: "up.bin"})
+	wantAll(t, snap, Done)
+	if !strings.Contains(log.String(), "up.bin: SHA-256 verified with HASH") {
+		t.Errorf("the upload was not verified with the server's hash:\n%s", log.String())
+	}
+}
+
+func TestUploadFailingTheServersHashFails(t *testing.T) {
+	h := ftptest.NewHostile(t, ftptest.HostileOptions{Features: []string{"SIZE", "XSHA256"}, WrongHashes: true})
+	src := t.TempDir()
+	os.WriteFile(filepath.Join(src, "up.bin"), []byte("payload"), 0o644)
+	snap := run(t, Options{Dial: hostileSite(h), Policy: Overwrite, Retries: -1},
+		Spec{Site: "h", Direction: Upload, Remote: "/up.bin", LocalRoot: src, Local: "up.bin"})
+	if j := snap.Jobs[0]; j.State != Failed || !strings.Contains(j.Reason, "checksum mismatch") {
+		t.Errorf("upload the server hashes differently: %s %q; want failed with a checksum mismatch", j.State, j.Reason)
+	}
+}

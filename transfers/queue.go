@@ -992,6 +992,15 @@ func (q *Queue) markStarted(j *job) {
 	}
 }
 
+// unmarkStarted forgets that j wrote to its target: what it wrote is wrong
+// and must not be continued.
+func (q *Queue) unmarkStarted(j *job) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	j.started = false
+	q.scheduleSave()
+}
+
 // progressFrom sets the bytes an attempt starts with (a resumed part)
 // without counting them as speed.
 func (q *Queue) progressFrom(j *job, n int64) {

@@ -3,7 +3,9 @@ package transfers
 import (
 	"context"
 	"errors"
+	"io"
 	"io/fs"
+	"os"
 	"path"
 	"slices"
 	"strings"
@@ -110,6 +112,10 @@ func (w *worker) upload(a *attempt) error {
 	case err == nil && size != src.Size:
 		return failf("size mismatch: sent %d bytes, the server has %d", src.Size, size)
 	case err != nil && !isUnsupported(err):
+		return err
+	}
+	if err := verifyUpload(a, conn, f); err != nil {
+		w.q.unmarkStarted(a.j) // a retry sends the file whole, not from the server's size
 		return err
 	}
 	if conn.HasFeature("MFMT") {
@@ -253,4 +259,32 @@ func entryMap(l *protocol.Listing) map[string]listing.Entry {
 		m[e.RawName] = e
 	}
 	return m
+}
+
+// verifyUpload compares the server's hash of an uploaded file, when it
+// offers one, with the local file's: a mismatch fails the job (the
+// server's copy is wrong and the next attempt sends it whole again).
+func verifyUpload(a *attempt, conn *protocol.Conn, f *os.File) error {
+	algo, cmd := conn.HashMethod()
+	if algo == "" {
+		conn.Note("%s: size verified (the server offers no hash command)", a.spec.Remote)
+		return nil
+	}
+	d, err := conn.Hash(a.ctx, a.spec.Remote)
+	if errors.Is(err, protocol.ErrPermanent) {
+		conn.Note("%s: size verified; %s refused (%v)", a.spec.Remote, cmd, err)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	h := protocol.NewHash(d.Algo)
+	if _, err := io.Copy(h, io.NewSectionReader(f, 0, 1<<62)); err != nil {
+		return err
+	}
+	if !d.Equal(h.Sum(nil)) {
+		return failf("checksum mismatch: the %s of the local file is %x, the server's copy (%s) has %x", d.Algo, h.Sum(nil), d.Command, d.Sum)
+	}
+	conn.Note("%s: %s verified with %s", a.spec.Remote, d.Algo, d.Command)
+	return nil
 }

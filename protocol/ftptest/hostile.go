@@ -86,6 +86,9 @@ type HostileOptions struct {
 	// Features are the FEAT lines; nil means MLST, SIZE, MDTM. Add for
 	// example "HASH SHA-256;SHA-1;MD5;CRC32" or "XSHA256".
 	Features []string
+	// WrongHashes makes every hash command answer the digest of other data
+	// than the file holds (uploads included).
+	WrongHashes bool
 	// RefuseAUTH answers AUTH with 534 instead of 500.
 	RefuseAUTH bool
 	// Greeting replaces the 220 greeting's text.
@@ -711,6 +714,9 @@ func (s *hostileSession) hash(verb, arg string) {
 		hh = sha256.New()
 	}
 	hh.Write(data)
+	if s.h.opts.WrongHashes {
+		hh.Write([]byte("not what the file holds"))
+	}
 	sum := hex.EncodeToString(hh.Sum(nil))
 	if f.Hash != "" {
 		sum = f.Hash
