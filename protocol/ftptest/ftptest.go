@@ -74,6 +74,10 @@ type Options struct {
 	// AsyncAbort sets vsftpd's async_abor_enable=YES. The other kinds have
 	// no such switch and ignore it.
 	AsyncAbort bool
+	// FXP lets the server take part in server-to-server copies with a
+	// third host: vsftpd's pasv_promiscuous and port_promiscuous, proftpd's
+	// AllowForeignAddress. Ignored by the other kinds.
+	FXP bool
 	// IPv6 serves on [::1] instead of 127.0.0.1, so clients must use EPSV
 	// and EPRT. Only Pyftpdlib supports it; asking it of the others fails
 	// the test.

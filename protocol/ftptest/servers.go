@@ -238,6 +238,8 @@ func commandVsftpd(s *Server, o Options) (*exec.Cmd, error) {
 		"rsa_private_key_file=" + s.file("key.pem"),
 		"implicit_ssl=" + yesNo(o.Implicit),
 		"async_abor_enable=" + yesNo(o.AsyncAbort),
+		"pasv_promiscuous=" + yesNo(o.FXP),
+		"port_promiscuous=" + yesNo(o.FXP),
 	}
 	path := s.file("vsftpd.conf")
 	if err := os.WriteFile(path, []byte(strings.Join(conf, "\n")+"\n"), 0o600); err != nil {
@@ -282,6 +284,11 @@ func commandProftpd(s *Server, o Options) (*exec.Cmd, error) {
 	if o.Implicit {
 		tlsOptions = "  TLSOptions UseImplicitSSL\n"
 	}
+	if o.FXP {
+		// A server-to-server data connection cannot resume this client's
+		// session, and the peer's certificate is as self-signed as ours.
+		tlsOptions += "  TLSOptions NoSessionReuseRequired\n  TLSVerifyServer off\n"
+	}
 	q := strconv.Quote
 	conf := `# ferry ftptest proftpd
 ServerType standalone
@@ -321,6 +328,7 @@ RequireValidShell off
 DefaultRoot ~
 Umask 022 022
 AllowOverwrite on
+AllowForeignAddress ` + onOff(o.FXP) + `
 AllowStoreRestart on
 AllowRetrieveRestart on
 <IfModule mod_tls.c>
@@ -439,4 +447,11 @@ func commandPyftpdlib(s *Server, o Options) (*exec.Cmd, error) {
 		}
 	}
 	return cmd, nil
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
 }
