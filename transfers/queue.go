@@ -167,6 +167,7 @@ type job struct {
 	// an upload resumes it instead of meeting it as a conflict.
 	started   bool
 	forgotten bool         // done and dropped (Options.ForgetDone)
+	via       string       // how a Copy went
 	target    remoteTarget // an upload's target, as the parent's listing showed it
 	cancel    context.CancelCauseFunc
 
@@ -365,13 +366,12 @@ func (q *Queue) pick(now time.Time) (*job, time.Duration) {
 // attempt is one run of a job by a worker: a copy of what the worker
 // needs, so it reads the job without the lock.
 type attempt struct {
-	ctx       context.Context
-	j         *job
-	spec      Spec
-	policy    Policy
-	started   bool
-	forgotten bool // done and dropped (Options.ForgetDone)
-	target    remoteTarget
+	ctx     context.Context
+	j       *job
+	spec    Spec
+	policy  Policy
+	started bool
+	target  remoteTarget
 }
 
 // next hands a worker its next job. With nothing runnable it returns a
@@ -609,7 +609,7 @@ func (q *Queue) status(j *job, done, total int64) JobStatus {
 	st := JobStatus{
 		ID: j.id, Parent: j.parent, Spec: j.spec, State: j.state, Reason: j.reason,
 		Done: done, Total: total, Speed: j.speed, ETA: -1,
-		Attempts: j.attempts, RetryAt: j.retryAt, Conflict: j.conflict,
+		Attempts: j.attempts, RetryAt: j.retryAt, Conflict: j.conflict, Via: j.via,
 	}
 	if j.state == Active && total >= 0 {
 		st.ETA = eta(total-done, st.Speed)
@@ -990,6 +990,23 @@ func (q *Queue) markStarted(j *job) {
 		j.started = true
 		q.scheduleSave()
 	}
+}
+
+// renamedCopy records the new target name RenameNew chose for a Copy.
+func (q *Queue) renamedCopy(j *job, dest string) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	j.spec.DestRemote = dest
+	j.decision = Overwrite // the new name is ours: a retry must not rename again
+	q.changed(true)
+}
+
+// wentVia records how a Copy job moved its data.
+func (q *Queue) wentVia(j *job, via string) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	j.via = via
+	q.changed(false)
 }
 
 // unmarkStarted forgets that j wrote to its target: what it wrote is wrong

@@ -17,9 +17,10 @@ type Direction uint8
 const (
 	Download Direction = iota // server to local
 	Upload                    // local to server
+	Copy                      // server to server: Site/Remote to DestSite/DestRemote
 )
 
-var directionNames = [...]string{Download: "download", Upload: "upload"}
+var directionNames = [...]string{Download: "download", Upload: "upload", Copy: "copy"}
 
 func (d Direction) String() string { return enumString(directionNames[:], int(d)) }
 
@@ -156,6 +157,13 @@ type Spec struct {
 	// entry, a local stat), which spares round trips. The zero value
 	// means nothing is known.
 	Source Facts `json:"source,omitzero"`
+	// DestSite and DestRemote are a Copy's target: a server (a site as
+	// Site names one) and the path there. FXP asks for the servers to copy
+	// to each other directly; when they cannot, the data is relayed
+	// through this client.
+	DestSite   string `json:"destSite,omitempty"`
+	DestRemote string `json:"destRemote,omitempty"`
+	FXP        bool   `json:"fxp,omitempty"`
 	// Part is where a download grows until it is complete, under
 	// LocalRoot; "" means Local + ".part". A directory job picks a name
 	// its listing does not hold, so a partial never meets a real file.
@@ -218,6 +226,7 @@ type JobStatus struct {
 	Speed       float64       // bytes per second, smoothed; 0 when not active
 	ETA         time.Duration // -1 when unknown
 	Attempts    int           // attempts made so far
+	Via         string        // how a Copy went: "fxp" or "relay"; "" before it ran
 	RetryAt     time.Time     // a Queued job waiting to retry starts no sooner
 	Conflict    ConflictInfo  // valid in the Conflict state
 }

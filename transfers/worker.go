@@ -20,7 +20,10 @@ type worker struct {
 	q    *Queue
 	conn *protocol.Conn
 	site string
-	buf  []byte
+	// A Copy's target server, on a second connection of the worker's own.
+	dest     *protocol.Conn
+	destSite string
+	buf      []byte
 }
 
 func (w *worker) loop() {
@@ -75,29 +78,51 @@ func (w *worker) connect(ctx context.Context, site string) (*protocol.Conn, erro
 	return c, nil
 }
 
-// check keeps the connection only if it still answers NOOP: after a
-// cancellation or a network failure it may be out of step with the server.
-func (w *worker) check() {
-	if w.conn == nil {
-		return
+// connectDest returns the worker's connection to a Copy's target site.
+func (w *worker) connectDest(ctx context.Context, site string) (*protocol.Conn, error) {
+	if w.dest != nil && w.destSite == site {
+		return w.dest, nil
 	}
-	ctx, cancel := context.WithTimeout(w.q.ctx, 5*time.Second)
-	defer cancel()
-	if err := w.conn.Noop(ctx); err != nil {
-		w.conn.Close()
-		w.conn = nil
+	quit(&w.dest)
+	c, err := w.q.opts.Dial(ctx, site)
+	if err != nil {
+		return nil, err
+	}
+	w.dest, w.destSite = c, site
+	return c, nil
+}
+
+// check keeps the connections only if they still answer NOOP: after a
+// cancellation or a network failure they may be out of step with the
+// server.
+func (w *worker) check() {
+	for _, c := range []**protocol.Conn{&w.conn, &w.dest} {
+		if *c == nil {
+			continue
+		}
+		ctx, cancel := context.WithTimeout(w.q.ctx, 5*time.Second)
+		if err := (*c).Noop(ctx); err != nil {
+			(*c).Close()
+			*c = nil
+		}
+		cancel()
 	}
 }
 
-// hangUp says QUIT and closes the connection.
+// hangUp says QUIT and closes the connections.
 func (w *worker) hangUp() {
-	if w.conn == nil {
+	quit(&w.conn)
+	quit(&w.dest)
+}
+
+func quit(c **protocol.Conn) {
+	if *c == nil {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	w.conn.Quit(ctx)
-	w.conn = nil
+	(*c).Quit(ctx)
+	*c = nil
 }
 
 // do runs one attempt of a job.
@@ -106,6 +131,10 @@ func (w *worker) do(a *attempt) error {
 		w.buf = make([]byte, bufSize)
 	}
 	switch {
+	case a.spec.Dir && a.spec.Direction == Copy:
+		return w.expandCopy(a)
+	case a.spec.Direction == Copy:
+		return w.copy(a)
 	case a.spec.Dir && a.spec.Direction == Download:
 		return w.expandDownload(a)
 	case a.spec.Dir:
