@@ -40,6 +40,9 @@ const usage = `usage:
     --parallel N          connections at once, 1-10 (default 4)
     --on-conflict POLICY  for files that exist: newer (default: transfer when the source is newer
                           or the sizes differ), overwrite, skip, resume, rename (keep both)
+  ferry copy [-r] [--fxp] SRC DST  copy between any two places, each a URL or a local path; between
+                                   two servers, directly (FXP) with --fxp when both allow it, else
+                                   relayed through ferry; takes --parallel and --on-conflict
   ferry bookmarks                  list bookmarks: name, a tab, URL (no passwords)
 
 URL: ftp://[user[:pass]@]host[:port]/path   (TLS when offered: --tls auto)
@@ -115,6 +118,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 	case "mirror":
 		err = env.mirror(ctx, rest)
+	case "copy":
+		err = env.copyVerb(ctx, rest)
 	case "bookmarks":
 		err = env.listBookmarks(rest)
 	default:

@@ -225,63 +225,66 @@ func makeDir(dir string) (string, error) {
 
 // transfer runs one directory job through a queue of parallel workers,
 // shows progress on a terminal, and reports what failed.
-func (c *cli) transfer(ctx context.Context, t target, parallel int, policy transfers.Policy, spec transfers.Spec) error {
-	// Ask for the password once, not once per connection.
-	user, pass, err := c.credentials(t)
-	if err != nil {
-		return err
+func (c *cli) transfer(ctx context.Context, t target, parallel int, policy transfers.Policy, spec transfers.Spec, dest ...target) error {
+	// Each site's password is asked for once, not once per connection,
+	// and the first connection to each checks the login and the
+	// certificate before anything is queued; the queue then uses it.
+	keys, targets := []string{spec.Site}, map[string]target{spec.Site: t}
+	if spec.Direction == transfers.Copy && spec.DestSite != spec.Site {
+		keys, targets[spec.DestSite] = append(keys, spec.DestSite), dest[0]
 	}
-	opts, err := c.options(t)
-	if err != nil {
-		return err
-	}
-	login := func(ctx context.Context, warn bool) (*protocol.Conn, error) {
-		conn, err := protocol.Dial(ctx, t.Addr(), opts)
+	logins := make(map[string]func(context.Context, bool) (*protocol.Conn, error), len(targets))
+	spares := make(map[string]chan *protocol.Conn, len(targets))
+	defer func() {
+		for _, spare := range spares {
+			select {
+			case conn := <-spare: // never used
+				conn.Quit(context.WithoutCancel(ctx))
+			default:
+			}
+		}
+	}()
+	for _, key := range keys {
+		login, err := c.siteLogin(targets[key])
 		if err != nil {
-			return nil, explainTLS(err)
+			return err
 		}
-		if warn && conn.TLSRefused() {
-			fmt.Fprintf(c.stderr, "ferry: warning: %s refused AUTH TLS; continuing in plain text, the password and data are not encrypted (use ftpes:// to require TLS)\n", t.Host)
+		conn, err := login(ctx, true)
+		if err != nil {
+			return err
 		}
-		if err := conn.Login(ctx, user, pass); err != nil {
-			conn.Close()
-			return nil, fmt.Errorf("login to %s: %w", t.Host, err)
-		}
-		return conn, nil
+		logins[key] = login
+		spares[key] = make(chan *protocol.Conn, 1)
+		spares[key] <- conn
 	}
-	// The first connection checks the login, the certificate and the
-	// remote folder before anything is queued; the queue then uses it.
-	first, err := login(ctx, true)
-	if err != nil {
-		return err
-	}
+	first := <-spares[spec.Site]
+	spares[spec.Site] <- first
 	if spec.Direction == transfers.Download {
 		unlock, err := lockFolder(spec.LocalRoot)
 		if err != nil {
-			first.Quit(context.WithoutCancel(ctx))
 			return err
 		}
 		defer unlock()
 	}
 	if spec.Direction == transfers.Download && spec.Dir {
 		if err := checkRemoteDir(ctx, first, spec.Remote); err != nil {
-			first.Quit(context.WithoutCancel(ctx))
 			return fmt.Errorf("%s: %w", t, err)
 		}
 	}
-	spare := make(chan *protocol.Conn, 1)
-	spare <- first
-	dial := func(ctx context.Context, _ string) (*protocol.Conn, error) {
+	dial := func(ctx context.Context, key string) (*protocol.Conn, error) {
 		select {
-		case conn := <-spare:
+		case conn := <-spares[key]:
 			return conn, nil
 		default:
+		}
+		login, ok := logins[key]
+		if !ok {
+			return nil, fmt.Errorf("no site %q", key)
 		}
 		return login(ctx, false)
 	}
 	partials, err := transfers.DefaultPartialsDir()
 	if err != nil {
-		first.Quit(context.WithoutCancel(ctx))
 		return err
 	}
 	q := transfers.New(transfers.Options{Dial: dial, Workers: parallel, Policy: policy, PartialsDir: partials, ForgetDone: true})
@@ -308,11 +311,6 @@ func (c *cli) transfer(ctx context.Context, t target, parallel int, policy trans
 		show.end()
 	}
 	q.Close()
-	select {
-	case conn := <-spare: // never used
-		conn.Quit(context.WithoutCancel(ctx))
-	default:
-	}
 	if err != nil {
 		return fmt.Errorf("interrupted; run the same command again to resume (partial downloads are kept as .part)")
 	}
@@ -431,4 +429,33 @@ func size(n int64) string {
 		i++
 	}
 	return fmt.Sprintf("%.1f %ciB", f, units[i])
+}
+
+// siteLogin returns how to open a logged-in connection to t's server with
+// the flags' settings, asking for its password (if one is needed and none
+// is stored) now, once, rather than per connection. The first call with
+// warn set says so when the server refused TLS.
+func (c *cli) siteLogin(t target) (func(context.Context, bool) (*protocol.Conn, error), error) {
+	user, pass, err := c.credentials(t)
+	if err != nil {
+		return nil, err
+	}
+	opts, err := c.options(t)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, warn bool) (*protocol.Conn, error) {
+		conn, err := protocol.Dial(ctx, t.Addr(), opts)
+		if err != nil {
+			return nil, explainTLS(err)
+		}
+		if warn && conn.TLSRefused() {
+			fmt.Fprintf(c.stderr, "ferry: warning: %s refused AUTH TLS; continuing in plain text, the password and data are not encrypted (use ftpes:// to require TLS)\n", t.Host)
+		}
+		if err := conn.Login(ctx, user, pass); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("login to %s: %w", t.Host, err)
+		}
+		return conn, nil
+	}, nil
 }
