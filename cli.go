@@ -16,6 +16,7 @@ import (
 
 	"ferry/bookmarks"
 	"ferry/protocol"
+	"ferry/site"
 	"ferry/transfers"
 	"ferry/trust"
 )
@@ -35,12 +36,12 @@ type cli struct {
 	debug       bool
 	bookmark    string // -b NAME: remote arguments are paths on this bookmark's server
 
-	// The TUI's session secrets, by ui.SiteOf, for the queue's
-	// connections: typed passwords and certificates trusted once. They
-	// live in memory only.
-	sessionPasswords, sessionPins sync.Map
-	parallel                      int              // transfer workers (config.toml's parallel)
-	queue                         *transfers.Queue // the TUI's transfer queue
+	// The file manager's sites, by ui.SiteOf: the panes register the
+	// sites they opened (with a typed password, a certificate trusted
+	// once), and the queue's workers open their connections through them.
+	sites    site.Registry
+	parallel int              // transfer workers (config.toml's parallel)
+	queue    *transfers.Queue // the TUI's transfer queue
 
 	knownOnce sync.Once // opens known (known_certs.toml) on first use
 	known     *trust.Store
@@ -87,26 +88,33 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 // connect dials and logs in to the target's server with the flags'
 // settings. The caller must Quit the returned Conn.
 func (c *cli) connect(ctx context.Context, t target) (*protocol.Conn, error) {
+	s, err := c.site(t)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := s.Open(ctx)
+	if err != nil {
+		return nil, explainTLS(err)
+	}
+	return conn, nil
+}
+
+// site turns a target and the flags into the site every connection to it
+// opens through: the engine options, and the login from the URL,
+// $FERRY_PASSWORD, ~/.netrc, a bookmark's sources or a prompt, asked for
+// once.
+func (c *cli) site(t target) (*site.Site, error) {
 	opts, err := c.options(t)
 	if err != nil {
 		return nil, err
 	}
-	user, pass, err := c.credentials(t)
-	if err != nil {
-		return nil, err
-	}
-	conn, err := protocol.Dial(ctx, t.Addr(), opts)
-	if err != nil {
-		return nil, explainTLS(err)
-	}
-	if conn.TLSRefused() {
-		fmt.Fprintf(c.stderr, "ferry: warning: %s refused AUTH TLS; continuing in plain text, the password and data are not encrypted (use ftpes:// to require TLS)\n", t.Host)
-	}
-	if err := conn.Login(ctx, user, pass); err != nil {
-		conn.Close()
-		return nil, fmt.Errorf("login to %s: %w", t.Host, err)
-	}
-	return conn, nil
+	return &site.Site{
+		Key: t.String(), Addr: t.Addr(), Host: t.Host, Options: opts, User: t.User,
+		Password: func(context.Context) (string, string, error) { return c.credentials(t) },
+		TLSRefused: func() {
+			fmt.Fprintf(c.stderr, "ferry: warning: %s refused AUTH TLS; continuing in plain text, the password and data are not encrypted (use ftpes:// to require TLS)\n", t.Host)
+		},
+	}, nil
 }
 
 // options turns the flags and the URL into engine options.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"ferry/config"
 	"ferry/panes"
 	"ferry/protocol"
+	"ferry/site"
 	"ferry/themes"
 	"ferry/transfers"
 	"ferry/ui"
@@ -136,49 +138,40 @@ func (c *cli) connectRemote(ctx context.Context, ut ui.Target, password string, 
 	if err != nil {
 		return nil, err
 	}
-	opts, err := c.options(t)
+	s, err := c.tuiSite(t, ui.SiteOf(ut))
 	if err != nil {
 		return nil, err
 	}
 	if ut.Pin != nil {
-		opts = bookmarks.Pin(opts, ut.Pin)
-		c.sessionPins.Store(ui.SiteOf(ut), ut.Pin)
+		s.Options = bookmarks.Pin(s.Options, ut.Pin)
 	}
-	opts.Debug, opts.DebugLevel = log, 1
-	user, pass := t.User, password
-	if password == "" {
-		var found bool
-		user, pass, found, err = c.storedCredentials(t)
-		if err != nil {
-			return nil, err
+	if password != "" {
+		user := t.User
+		if t.Bookmark != nil && user == "" {
+			user = t.Bookmark.User
 		}
-		if !found && needsPassword(user) {
-			return nil, ui.ErrNeedPassword
-		}
-	} else if t.Bookmark != nil && user == "" {
-		user = t.Bookmark.User
+		s.SetPassword(user, password)
+	}
+	if _, _, err := s.Login(ctx); err != nil {
+		return nil, err
 	}
 	dial := func(ctx context.Context) (*protocol.Conn, error) {
-		conn, err := protocol.Dial(ctx, t.Addr(), opts)
-		if err != nil {
+		conn, err := s.OpenLogged(ctx, log, 1)
+		var le *site.LoginError
+		if err != nil && !errors.As(err, &le) {
 			return nil, &ui.DialError{Addr: t.Addr(), Err: explainTLS(err)}
 		}
-		if err := conn.Login(ctx, user, pass); err != nil {
-			conn.Close()
-			return nil, fmt.Errorf("login to %s: %w", t.Host, err)
-		}
-		return conn, nil
+		return conn, err
 	}
 	conn, err := dial(ctx)
 	if err != nil {
 		return nil, err
 	}
-	// Whatever the login used (the URL's password, one typed, a stored
-	// one), the queue's connections to this site use it too, for the
-	// session only: it is kept in memory, never written.
-	if pass != "" {
-		c.sessionPasswords.Store(ui.SiteOf(ut), pass)
-	}
+	// The queue's connections to this site use the same login and trust
+	// (a URL's password, one typed, a certificate trusted once), for the
+	// session only: the site lives in memory, never written.
+	c.sites.Add(s)
+	opts := s.Options
 	title := strings.TrimSuffix(t.withoutPath().String(), "/")
 	verified := opts.Security != protocol.Plain && !opts.InsecureSkipVerify && !conn.TLSRefused()
 	r, err := panes.NewRemote(conn, dial, title, t.Path, verified)
@@ -218,58 +211,69 @@ func (c *cli) openQueue(cfg *ui.Config) (*transfers.Queue, error) {
 		fmt.Fprintf(c.stderr, "ferry: warning: the saved transfer queue is unreadable (%v); it is not offered\n", err)
 		saved = nil
 	}
-	q := transfers.New(transfers.Options{Dial: c.dialSite, Workers: c.parallel, StatePath: statePath})
+	c.sites.Resolve = c.resolveSite
+	partials, err := transfers.DefaultPartialsDir()
+	if err != nil {
+		return nil, err
+	}
+	q := transfers.New(transfers.Options{Dial: c.dialSite, Workers: c.parallel, StatePath: statePath, PartialsDir: partials})
 	c.queue = q
 	cfg.Queue, cfg.Saved = q, saved
 	return q, nil
 }
 
 // dialSite opens a queue worker's connection to a site (ui.SiteOf: a URL
-// without password, or a bookmark name), with the credentials and
-// certificate trust of the session that connected to it.
-func (c *cli) dialSite(ctx context.Context, site string) (*protocol.Conn, error) {
+// without password, or a bookmark name), through the site a pane opened
+// with its login and trust; a site no pane opened this session (a job saved
+// by an earlier one) uses the stored credentials only.
+func (c *cli) dialSite(ctx context.Context, key string) (*protocol.Conn, error) {
+	conn, err := c.sites.Dial(ctx, key)
+	var le *site.LoginError
+	if err != nil && !errors.As(err, &le) {
+		err = explainTLS(err)
+	}
+	return conn, err
+}
+
+// resolveSite makes the site of a key saved by an earlier session.
+func (c *cli) resolveSite(key string) (*site.Site, error) {
 	var t target
 	var err error
-	if strings.Contains(site, "://") {
-		t, err = parseTarget(site)
+	if strings.Contains(key, "://") {
+		t, err = parseTarget(key)
 	} else {
-		t, err = c.bookmarkTarget(site, "")
+		t, err = c.bookmarkTarget(key, "")
 	}
 	if err != nil {
 		return nil, err
 	}
-	opts, err := c.options(t)
+	return c.tuiSite(t, key)
+}
+
+// tuiSite is the site of a target for the file manager: like the verbs',
+// but it never prompts on the terminal (the screen is the file manager's):
+// without a stored password it asks the UI for one (ui.ErrNeedPassword).
+func (c *cli) tuiSite(t target, key string) (*site.Site, error) {
+	s, err := c.site(t)
 	if err != nil {
 		return nil, err
 	}
-	if pin, ok := c.sessionPins.Load(site); ok {
-		opts = bookmarks.Pin(opts, pin.([]byte))
-	}
-	user, pass, found, err := c.storedCredentials(t)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		p, ok := c.sessionPasswords.Load(site)
-		if !ok && needsPassword(user) {
-			return nil, fmt.Errorf("no password for %s: connect to it in a pane first", site)
+	s.Key = key
+	s.TLSRefused = nil // the status line shows it
+	s.Password = func(context.Context) (string, string, error) {
+		user, pass, found, err := c.storedCredentials(t)
+		if err != nil {
+			return "", "", err
 		}
-		if ok {
-			pass = p.(string)
+		if !found && needsPassword(user) {
+			return "", "", ui.ErrNeedPassword
 		}
 		if t.Bookmark != nil && user == "" {
 			user = t.Bookmark.User
 		}
+		return user, pass, nil
 	}
-	conn, err := protocol.Dial(ctx, t.Addr(), opts)
-	if err != nil {
-		return nil, explainTLS(err)
-	}
-	if err := conn.Login(ctx, user, pass); err != nil {
-		conn.Close()
-		return nil, fmt.Errorf("login to %s: %w", t.Host, err)
-	}
-	return conn, nil
+	return s, nil
 }
 
 // openDebugLog opens $XDG_STATE_HOME/ferry/debug.log for appending.

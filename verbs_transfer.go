@@ -15,6 +15,7 @@ import (
 
 	"ferry/internal/safe"
 	"ferry/protocol"
+	"ferry/site"
 	"ferry/transfers"
 )
 
@@ -233,7 +234,7 @@ func (c *cli) transfer(ctx context.Context, t target, parallel int, policy trans
 	if spec.Direction == transfers.Copy && spec.DestSite != spec.Site {
 		keys, targets[spec.DestSite] = append(keys, spec.DestSite), dest[0]
 	}
-	logins := make(map[string]func(context.Context, bool) (*protocol.Conn, error), len(targets))
+	sites := make(map[string]*site.Site, len(targets))
 	spares := make(map[string]chan *protocol.Conn, len(targets))
 	defer func() {
 		for _, spare := range spares {
@@ -245,15 +246,15 @@ func (c *cli) transfer(ctx context.Context, t target, parallel int, policy trans
 		}
 	}()
 	for _, key := range keys {
-		login, err := c.siteLogin(targets[key])
+		s, err := c.site(targets[key])
 		if err != nil {
 			return err
 		}
-		conn, err := login(ctx, true)
+		conn, err := s.Open(ctx)
 		if err != nil {
-			return err
+			return explainTLS(err)
 		}
-		logins[key] = login
+		sites[key] = s
 		spares[key] = make(chan *protocol.Conn, 1)
 		spares[key] <- conn
 	}
@@ -277,11 +278,15 @@ func (c *cli) transfer(ctx context.Context, t target, parallel int, policy trans
 			return conn, nil
 		default:
 		}
-		login, ok := logins[key]
+		s, ok := sites[key]
 		if !ok {
 			return nil, fmt.Errorf("no site %q", key)
 		}
-		return login(ctx, false)
+		conn, err := s.Open(ctx)
+		if err != nil {
+			return nil, explainTLS(err)
+		}
+		return conn, nil
 	}
 	partials, err := transfers.DefaultPartialsDir()
 	if err != nil {
@@ -429,33 +434,4 @@ func size(n int64) string {
 		i++
 	}
 	return fmt.Sprintf("%.1f %ciB", f, units[i])
-}
-
-// siteLogin returns how to open a logged-in connection to t's server with
-// the flags' settings, asking for its password (if one is needed and none
-// is stored) now, once, rather than per connection. The first call with
-// warn set says so when the server refused TLS.
-func (c *cli) siteLogin(t target) (func(context.Context, bool) (*protocol.Conn, error), error) {
-	user, pass, err := c.credentials(t)
-	if err != nil {
-		return nil, err
-	}
-	opts, err := c.options(t)
-	if err != nil {
-		return nil, err
-	}
-	return func(ctx context.Context, warn bool) (*protocol.Conn, error) {
-		conn, err := protocol.Dial(ctx, t.Addr(), opts)
-		if err != nil {
-			return nil, explainTLS(err)
-		}
-		if warn && conn.TLSRefused() {
-			fmt.Fprintf(c.stderr, "ferry: warning: %s refused AUTH TLS; continuing in plain text, the password and data are not encrypted (use ftpes:// to require TLS)\n", t.Host)
-		}
-		if err := conn.Login(ctx, user, pass); err != nil {
-			conn.Close()
-			return nil, fmt.Errorf("login to %s: %w", t.Host, err)
-		}
-		return conn, nil
-	}, nil
 }
