@@ -57,7 +57,7 @@ var charsets = map[string]string{
 	"euc-jp": "euc-jp", "eucjp": "euc-jp",
 	"euc-kr": "euc-kr", "euckr": "euc-kr",
 	"gbk": "gbk", "gb2312": "gbk", "gb18030": "gb18030",
-	"big5": "big5",
+	"big5":   "big5",
 	"koi8-r": "koi8-r", "koi8-u": "koi8-u",
 }
 
