@@ -107,7 +107,14 @@ func wellFormedFacts(f string) bool {
 
 // splitMLSx finds the end of the facts and the start of the pathname.
 func splitMLSx(s string) (facts, name string, ok bool) {
-	sp := strings.IndexAny(s, " \t")
+	sp := strings.IndexByte(s, ' ')
+	limit := sp
+	if limit < 0 {
+		limit = len(s)
+	}
+	if tab := strings.IndexByte(s[:limit], '\t'); tab >= 0 {
+		sp = tab
+	}
 	switch {
 	case sp < 0:
 		return "", "", false

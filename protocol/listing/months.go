@@ -90,7 +90,7 @@ func cjkNumber(s string, unit byte, maxDigits int) (int, bool) {
 	for i < len(s) && isDigit(s[i]) {
 		i++
 	}
-	if i == 0 || i > maxDigits || cjkSuffix(s[i:]) != unit {
+	if i == 0 || i > maxDigits || i == len(s) || s[i] < 0x80 || cjkSuffix(s[i:]) != unit {
 		return 0, false
 	}
 	return smallInt(s[:i], maxDigits)

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Unix "ls -l" style lines:
@@ -377,6 +378,23 @@ func (c *ctx) unixDate(s string, tk []span, j int, weak bool) (end int, t time.T
 		}
 		return c.yearOrClock(tok(j+2), j+2, mo, d)
 	}
+	digits := 0
+	for digits < len(a) && isDigit(a[digits]) {
+		digits++
+	}
+	if digits == len(a) || digits+1 == len(a) && a[digits] == '.' {
+		// Day first: 24 Nov 2005, 26. Juli 20:10. A longer number is a
+		// uid, gid or size, never the start of a date.
+		d, ok1 := dayToken(a)
+		if !ok1 || j+2 >= n {
+			return
+		}
+		mo := parseMonthAny(tok(j + 1))
+		if mo == 0 {
+			return
+		}
+		return c.yearOrClock(tok(j+2), j+2, mo, d)
+	}
 	if len(a) == 10 && a[4] == '-' && a[7] == '-' {
 		// ISO: 2005-06-07 21:22[:33[.frac] +0200]
 		y, ok1 := smallInt(a[:4], 4)
@@ -397,6 +415,20 @@ func (c *ctx) unixDate(s string, tk []span, j int, weak bool) (end int, t time.T
 		}
 		tt, ok5 := mkdate(y, mo, d, h, mi, sec, ns, c.loc)
 		return j + 1, tt, p, false, ok5
+	}
+	if a[digits] < utf8.RuneSelf {
+		// One token with separators: 1999/10/12, 24-04-2003, 09-26, ...
+		y, mo, d, hasYear, ok1 := dateToken(a)
+		if !ok1 {
+			return
+		}
+		if !hasYear {
+			if j+2 >= n {
+				return
+			}
+			return c.yearOrClock(tok(j+1), j+1, mo, d)
+		}
+		return c.withClock(tok, n, j, y, mo, d)
 	}
 	if mo, ok1 := cjkNumber(a, 'm', 2); ok1 {
 		// 6月 3日 2003年, 3月 2日 15:13, 3月 2 2003
@@ -425,28 +457,7 @@ func (c *ctx) unixDate(s string, tk []span, j int, weak bool) (end int, t time.T
 		tt, ok4 := mkdate(y, mo, d, 0, 0, 0, 0, c.loc)
 		return j + 2, tt, TimeDay, false, ok4
 	}
-	if d, ok1 := dayToken(a); ok1 {
-		// Day first: 24 Nov 2005, 26. Juli 20:10
-		if j+2 >= n {
-			return
-		}
-		mo := parseMonthAny(tok(j + 1))
-		if mo == 0 {
-			return
-		}
-		return c.yearOrClock(tok(j+2), j+2, mo, d)
-	}
-	y, mo, d, hasYear, ok1 := dateToken(a)
-	if !ok1 {
-		return
-	}
-	if !hasYear {
-		if j+2 >= n {
-			return
-		}
-		return c.yearOrClock(tok(j+1), j+1, mo, d)
-	}
-	return c.withClock(tok, n, j, y, mo, d)
+	return
 }
 
 // withClock completes a date with a full year that ends at token k: a
