@@ -265,6 +265,9 @@ func TestScannerAllocatesOncePerLine(t *testing.T) {
 		line string
 	}{
 		{LIST, "-rw-r--r--    1 1000     1000         1234 Nov 24 14:15 file.txt\r\n"},
+		{LIST, "-rw-r--r--   1 ftp      Domain Users         1234 Nov 24 14:15 file.txt\r\n"},
+		{LIST, "-rw-r--r--   1 user     group        1234 26. Juli 20:10 file.txt\r\n"},
+		{LIST, "-rw-r--r--   1 user     group        1234 6月 3日 2003年 file.txt\r\n"},
 		{MLSD, "type=file;size=1234;modify=20261124141500;perm=radfw;unix.mode=0644; file.txt\r\n"},
 	} {
 		const n = 1000

@@ -358,7 +358,13 @@ func (c *ctx) unixDate(s string, tk []span, j int, weak bool) (end int, t time.T
 	if !isDigit(a[0]) {
 		// Month name first.
 		mo := parseMonthAny(a)
-		if mo == 0 || j+2 >= n {
+		if mo == 0 {
+			if weekday(a) && j+4 < n {
+				return c.fullTime(tok, j+1)
+			}
+			return
+		}
+		if j+2 >= n {
 			return
 		}
 		b := tok(j + 1)
@@ -381,6 +387,16 @@ func (c *ctx) unixDate(s string, tk []span, j int, weak bool) (end int, t time.T
 	digits := 0
 	for digits < len(a) && isDigit(a[digits]) {
 		digits++
+	}
+	if digits == 4 && len(a) == 5 && a[4] == '.' && j+3 < n {
+		// Year first, as Hungarian ls writes it: 2005. márc. 3. 12:01
+		y, _ := smallInt(a[:4], 4)
+		mo := parseMonthAny(tok(j + 1))
+		d, ok1 := dayToken(tok(j + 2))
+		if mo == 0 || !ok1 {
+			return
+		}
+		return c.withClock(tok, n, j+2, y, mo, d)
 	}
 	if digits == len(a) || digits+1 == len(a) && a[digits] == '.' {
 		// Day first: 24 Nov 2005, 26. Juli 20:10. A longer number is a
@@ -458,6 +474,34 @@ func (c *ctx) unixDate(s string, tk []span, j int, weak bool) (end int, t time.T
 		return j + 2, tt, TimeDay, false, ok4
 	}
 	return
+}
+
+// weekday reports an English day-of-week abbreviation, which starts the
+// dates of "ls --full-time" on older systems.
+func weekday(t string) bool {
+	if len(t) != 3 {
+		return false
+	}
+	for _, w := range [...]string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"} {
+		if equalFold(t, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// fullTime reads "Feb 17 12:39:07 2004" starting at token k (after the
+// weekday): month, day, time with seconds, year.
+func (c *ctx) fullTime(tok func(int) string, k int) (int, time.Time, Precision, bool, bool) {
+	mo := parseMonth(tok(k))
+	d, ok1 := smallInt(tok(k+1), 2)
+	h, mi, sec, ns, p, ok2 := parseClock(tok(k+2), true)
+	y, ok3 := smallInt(tok(k+3), 4)
+	if mo == 0 || !ok1 || !ok2 || !ok3 || len(tok(k+3)) != 4 {
+		return 0, time.Time{}, 0, false, false
+	}
+	t, ok := mkdate(y, mo, d, h, mi, sec, ns, c.loc)
+	return k + 3, t, p, false, ok
 }
 
 // withClock completes a date with a full year that ends at token k: a
