@@ -134,6 +134,13 @@ func parseUnix(c *ctx, s string, e *Entry) bool {
 	// The date is found first: by its distinctive forms (a month name,
 	// separators, CJK suffixes) anywhere, and only then as bare numbers
 	// ("3 29 03:26"), which uid, gid and size columns could imitate.
+	//
+	// A date right after the first token leaves no owner at all; it is
+	// taken only if no later date fits, so that a small uid and a group
+	// called like a month ("1 1 jan 2048 Nov 24 14:15") do not read as
+	// 1 January 2048.
+	var early Entry
+	haveEarly := false
 	for pass := 0; pass < 2; pass++ {
 		for j := 1; j < n; j++ {
 			end, t, prec, guessed, ok := c.unixDate(s, tk[:n], j, pass == 1)
@@ -142,9 +149,19 @@ func parseUnix(c *ctx, s string, e *Entry) bool {
 			}
 			*e = Entry{Kind: kind, Size: -1, ModTime: t, Precision: prec, YearGuessed: guessed,
 				Mode: typ | perm, HasMode: true}
-			if unixColumns(s, tk[:n], j, end, e) {
+			if !unixColumns(s, tk[:n], j, end, e) {
+				continue
+			}
+			if j > 1 || n < 6 {
 				return true
 			}
+			if !haveEarly {
+				early, haveEarly = *e, true
+			}
+		}
+		if haveEarly {
+			*e = early
+			return true
 		}
 	}
 	// No date at all: links, owner, group, size, name; but a name that

@@ -111,13 +111,22 @@ func TestUnixParsesOtherDateLayouts(t *testing.T) {
 	}
 }
 
-// Bare numbers are a date only when no named month follows: uid 1, gid 1
-// and a size of 2000 must not become 1 January 2000.
-func TestUnixNumericOwnersAreNotTakenForADate(t *testing.T) {
-	line := "-rw-r--r--   2 1 1 2000 Jan 25  2005 x"
-	e := parseAs(t, Unix, line)
-	if e.Size != 2000 || e.Owner != "1" || e.Group != "1" || e.RawName != "x" || !e.ModTime.Equal(utc(2005, 1, 25, 0, 0, 0)) {
-		t.Errorf("got %+v", e)
+// Owner and group columns that look like parts of a date do not make
+// one: uid 1, gid 1 and a size of 2000 are not 1 January 2000, and uid 1
+// with a group called "jan" or "mai" is not a day and a month.
+func TestUnixOwnersThatLookLikeADateAreNotTakenForOne(t *testing.T) {
+	for _, tc := range []struct {
+		line, owner, group string
+		size               int64
+	}{
+		{"-rw-r--r--   2 1 1 2000 Jan 25  2005 x", "1", "1", 2000},
+		{"-rw-r--r--   1 1 jan 2048 Jan 25  2005 x", "1", "jan", 2048},
+		{"-rw-r--r--   1 12 mai 1999 Jan 25  2005 x", "12", "mai", 1999},
+	} {
+		e := parseAs(t, Unix, tc.line)
+		if e.Size != tc.size || e.Owner != tc.owner || e.Group != tc.group || e.RawName != "x" || !e.ModTime.Equal(utc(2005, 1, 25, 0, 0, 0)) {
+			t.Errorf("%q: got %+v", tc.line, e)
+		}
 	}
 }
 
