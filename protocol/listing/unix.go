@@ -175,8 +175,9 @@ func parseUnix(c *ctx, s string, e *Entry) bool {
 	return false
 }
 
-// dateLike reports tokens that start like a date: a month name, a
-// number, or a clock among the first three.
+// dateLike reports tokens that start like a date, perhaps in a language
+// not known here: a month name, a number or a date first, or a clock, a
+// day or a year among the two tokens after it.
 func dateLike(s string, tk []span) bool {
 	a := s[tk[0].start:tk[0].end]
 	if parseMonthAny(a) != 0 || allDigits(a) {
@@ -185,8 +186,9 @@ func dateLike(s string, tk []span) bool {
 	if _, _, _, _, ok := dateToken(a); ok {
 		return true
 	}
-	for k := 0; k < len(tk) && k < 3; k++ {
-		if strings.IndexByte(s[tk[k].start:tk[k].end], ':') >= 0 {
+	for k := 1; k < len(tk) && k < 3; k++ {
+		t := s[tk[k].start:tk[k].end]
+		if strings.IndexByte(t, ':') >= 0 || allDigits(t) && (len(t) <= 2 || len(t) == 4) {
 			return true
 		}
 	}

@@ -197,6 +197,8 @@ func TestUnixRejectsAmbiguousColumns(t *testing.T) {
 		"0170644 500 101 12345 123456789 name",                      // no such file type
 		"-rw-r--r--   1 root     other        531 Feb 30 12:00 bad", // a date that does not exist
 		"-rw-r--r--   1 root     other        531 Foo 30 12:00 bad", // a date that is not one
+		"-rw-r--r--   1 root     other        531 led 5  2005 cz",   // a month in a language not known here
+		"-rw-r--r--   1 root     other        531 5 led  2005 cz",   // the same, day first
 	} {
 		rejectAll(t, line)
 	}
