@@ -117,6 +117,8 @@ var fuzzSeeds = []string{
 	"DATA.BIN;3  7-JAN-1997 15:46:12 6308/13 [SYSTEM",
 	"QSYS           77824 98/12/31 15:09:55 *DIR       QSYS/",
 	"type=file;size=1;\tname",
+	"WYOSPT 3420   2003/05/21  1  200  FB      80  8053  PS  48-MVS.FILE",
+	" MEMBER1   01.03 2002/09/16 2002/09/16 13:27    14    14     0 OWNER",
 	"total 12",
 	"",
 	"\xff\xfe garbage \x00",
@@ -142,6 +144,7 @@ func FuzzParseEPLF(f *testing.F)  { fuzzDialect(f, parseEPLF) }
 func FuzzParseVMS(f *testing.F)   { fuzzDialect(f, parseVMS) }
 func FuzzParseOS2(f *testing.F)   { fuzzDialect(f, parseOS2) }
 func FuzzParseAS400(f *testing.F) { fuzzDialect(f, parseAS400) }
+func FuzzParseMVS(f *testing.F)   { fuzzDialect(f, parseMVS) }
 
 func FuzzParseMLSx(f *testing.F) {
 	for _, s := range fuzzSeeds {

@@ -210,3 +210,46 @@ func TestAS400RejectsMembersWithSizeAndDate(t *testing.T) {
 	rejectAll(t, "QPGMR          36864 18.09.06 14:21:26 *MEM       XML5ANOTE.FILE/XML5A.MBR")
 	rejectAll(t, "QSYS           77824 13/13/13 15:09:55 *DIR       QSYS/") // no order gives a date
 }
+
+func TestMVSParsesDataSetsAndMembers(t *testing.T) {
+	for _, tc := range []struct {
+		name, line string
+		want       Entry
+	}{
+		{"sequential data set", "WYOSPT 3420   2003/05/21  1  200  FB      80  8053  PS  48-MVS.FILE",
+			Entry{RawName: "48-MVS.FILE", Kind: File, Size: -1, ModTime: utc(2003, 5, 21, 0, 0, 0), Precision: TimeDay}},
+		{"partitioned data set", "WPTA01 3390   2004/03/04  1    1  FB     128  6144  PO  BORK.LOADLIB",
+			Entry{RawName: "BORK.LOADLIB", Kind: Dir, Size: -1, ModTime: utc(2004, 3, 4, 0, 0, 0), Precision: TimeDay}},
+		{"VSAM", "TSO004 3390   VSAM FOO.BAR",
+			Entry{RawName: "FOO.BAR", Kind: File, Size: -1}},
+		{"migrated", "Migrated                                                SOME.FILE",
+			Entry{RawName: "SOME.FILE", Kind: File, Size: -1}},
+		{"member", " MEMBER1   01.03 2002/09/16 2002/09/17 13:27    14    14     0 OWNER",
+			Entry{RawName: "MEMBER1", Kind: File, Size: -1, ModTime: utc(2002, 9, 17, 13, 27, 0), Precision: TimeMinute}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			same(t, tc.line, parseAs(t, MVS, tc.line), tc.want)
+		})
+	}
+	p := NewParser(Options{Now: testNow})
+	for _, header := range []string{
+		"Volume Unit    Referred Ext Used Recfm Lrecl BlkSz Dsorg Dsname",
+		" Name     VV.MM   Created       Changed      Size  Init   Mod   Id",
+	} {
+		if _, err := p.ParseLine(header); err != ErrNotEntry {
+			t.Errorf("%q: %v, want ErrNotEntry", header, err)
+		}
+	}
+}
+
+func TestMVSRejectsMalformedLines(t *testing.T) {
+	for _, line := range []string{
+		"WYOSPT 3420   2003/05/21  1  200  XB      80  8053  PS  BAD.RECFM",
+		"WYOSPT 3420   2003/05/21  1  200  FB      80  8053  ZZ  BAD.DSORG",
+		"WYOSPT 3420   2003/02/30  1  200  FB      80  8053  PS  BAD.DATE",
+		" member1   01.03 2002/09/16 2002/09/17 13:27    14    14     0 OWNER", // lower case
+		"Migrated",
+	} {
+		rejectAll(t, line)
+	}
+}

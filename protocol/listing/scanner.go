@@ -79,10 +79,10 @@ func (p *Parser) NewScanner(r io.Reader, f Format) *Scanner {
 		format: f,
 		max:    p.opts.MaxLine,
 	}
-	if f != MLSD && f != LIST && f <= AS400 {
+	if f != MLSD && f != LIST && f <= MVS {
 		p.locked = f
 		s.format = LIST
-	} else if f > AS400 {
+	} else if f > MVS {
 		s.format = LIST
 	}
 	return s
