@@ -166,7 +166,7 @@ func parseUnix(c *ctx, s string, e *Entry) bool {
 	}
 	// No date at all: links, owner, group, size, name; but a name that
 	// starts like a date is a date that failed to parse.
-	if n >= 5 && allDigits(s[tk[0].start:tk[0].end]) && !dateLike(s, tk[4:n]) {
+	if n >= 5 && allDigits(s[tk[0].start:tk[0].end]) && allDigits(s[tk[3].start:tk[3].end]) && !dateLike(s, tk[4:n]) {
 		*e = Entry{Kind: kind, Size: -1, Mode: typ | perm, HasMode: true}
 		if unixColumns(s, tk[:n], 4, 3, e) {
 			return true
