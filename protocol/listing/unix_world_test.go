@@ -198,7 +198,7 @@ func TestUnixRejectsAmbiguousColumns(t *testing.T) {
 		"-rw-r--r--   1 root     other        531 Feb 30 12:00 bad", // a date that does not exist
 		"-rw-r--r--   1 root     other        531 Foo 30 12:00 bad", // a date that is not one
 		"-rw-r--r--   1 root     other        531 led 5  2005 cz",   // a month in a language not known here
-		"-rw-r--r--   1 root     other531 name without a date",       // no size column
+		"-rw-r--r--   1 root     other531 name without a date",      // no size column
 		"-rw-r--r--   1 root     other        531 5 led  2005 cz",   // the same, day first
 	} {
 		rejectAll(t, line)
