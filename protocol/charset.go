@@ -248,5 +248,8 @@ func (c *Conn) encodeLine(line string) (string, error) {
 		}
 		return "", err
 	}
+	if err := checkLine(wire); err != nil {
+		return "", err // no charset offered maps other bytes to CR, LF or NUL; this makes sure
+	}
 	return wire, nil
 }

@@ -133,6 +133,9 @@ func TestLegacyCharsetNamesRoundTripOnEveryServer(t *testing.T) {
 					if err := c.ChangeDir(ctx, "/"+tc.charset); err != nil {
 						t.Fatal(err)
 					}
+					if nl, err := c.NameList(ctx, ""); err != nil || !slices.Contains(nl, tc.name) {
+						t.Errorf("NLST = %q, %v; want it to hold %q", nl, err, tc.name)
+					}
 
 					if _, err := c.Store(ctx, tc.upload, bytes.NewReader([]byte("up")), 0); err != nil {
 						t.Fatalf("upload %q: %v", tc.upload, err)
