@@ -481,7 +481,7 @@ func newSiteForm(file *bookmarks.File, title, orig string, b bookmarks.Bookmark,
 	placeholders := [fieldCount]string{
 		fieldPort: "21, or 990 for implicit TLS", fieldUser: "anonymous", fieldRemoteDir: "the login directory",
 		fieldLocalDir: "the current directory", fieldParallel: "the setting in config.toml",
-		fieldEncoding: "auto, or the charset of an older server: latin1, shift_jis, gbk, ...",
+		fieldEncoding:    "auto, or the charset of an older server: latin1, shift_jis, gbk, ...",
 		fieldPasswordCmd: "a command that prints the password, e.g. pass show ftp/example",
 	}
 	for i := range f.inputs {
