@@ -143,6 +143,9 @@ func parseUnix(c *ctx, s string, e *Entry) bool {
 	haveEarly := false
 	for pass := 0; pass < 2; pass++ {
 		for j := 1; j < n; j++ {
+			if pass == 0 && longNumber(s[tk[j].start:tk[j].end]) {
+				continue // a uid, gid or size: no date starts with one
+			}
 			end, t, prec, guessed, ok := c.unixDate(s, tk[:n], j, pass == 1)
 			if !ok {
 				continue
@@ -193,6 +196,19 @@ func dateLike(s string, tk []span) bool {
 		}
 	}
 	return false
+}
+
+// longNumber reports a token of three or more digits and nothing else.
+func longNumber(t string) bool {
+	if len(t) < 3 {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		if !isDigit(t[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // unixColumns fills e from the columns around a date that starts at
