@@ -34,6 +34,7 @@ type cli struct {
 	clearData   bool
 	timeout     time.Duration
 	debug       bool
+	encoding    string // --encoding: the server's charset for names; "" lets a bookmark decide
 	bookmark    string // -b NAME: remote arguments are paths on this bookmark's server
 
 	// The file manager's sites, by ui.SiteOf: the panes register the
@@ -59,6 +60,7 @@ func (c *cli) flags(verb string) *flag.FlagSet {
 	fs.BoolVar(&c.clearData, "clear-data", false, "encrypt the control connection only (PROT C)")
 	fs.DurationVar(&c.timeout, "timeout", protocol.DefaultTimeout, "bound on every network wait")
 	fs.BoolVar(&c.debug, "debug", false, "print the conversation to stderr")
+	fs.StringVar(&c.encoding, "encoding", "", "charset of the server's file names (auto, utf-8, latin1, shift_jis, ...)")
 	fs.StringVar(&c.bookmark, "b", "", "connect to the bookmark called NAME")
 	fs.StringVar(&c.bookmark, "bookmark", "", "connect to the bookmark called NAME")
 	return fs
@@ -138,6 +140,13 @@ func (c *cli) options(t target) (protocol.Options, error) {
 	}
 	if t.Bookmark != nil {
 		opts.Active = opts.Active || t.Bookmark.Active
+		opts.Encoding = t.Bookmark.Encoding
+	}
+	if c.encoding != "" {
+		if _, err := protocol.LookupCharset(c.encoding); err != nil {
+			return opts, usagef("--encoding: %v", err)
+		}
+		opts.Encoding = c.encoding
 	}
 	opts, err := c.trustOptions(t, opts)
 	if err != nil {

@@ -44,6 +44,9 @@ type Bookmark struct {
 	Fingerprint string
 	// Active makes the server connect back for data (EPRT/PORT).
 	Active bool
+	// Encoding is the charset of the server's file names
+	// (protocol.LookupCharset); empty or "auto": as the server sends them.
+	Encoding string
 
 	RemoteDir string // the remote pane starts here; empty: the login directory
 	LocalDir  string // the local pane starts here ("~/" allowed); empty: the current directory
@@ -66,6 +69,7 @@ type entry struct {
 	CAFile      string         `toml:"ca_file,omitempty"`
 	Fingerprint string         `toml:"fingerprint,omitempty"`
 	Active      bool           `toml:"active,omitempty"`
+	Encoding    string         `toml:"encoding,omitempty"`
 	RemoteDir   string         `toml:"remote_dir,omitempty"`
 	LocalDir    string         `toml:"local_dir,omitempty"`
 	Parallel    int            `toml:"parallel,omitempty"`
@@ -81,7 +85,7 @@ func (e entry) bookmark() Bookmark {
 	return Bookmark{
 		Name: e.Name, Host: e.Host, Port: e.Port, User: e.User,
 		TLS: e.TLS, Insecure: e.Verify != nil && !*e.Verify, CAFile: e.CAFile, Fingerprint: e.Fingerprint,
-		Active: e.Active, RemoteDir: e.RemoteDir, LocalDir: e.LocalDir, Parallel: e.Parallel,
+		Active: e.Active, Encoding: e.Encoding, RemoteDir: e.RemoteDir, LocalDir: e.LocalDir, Parallel: e.Parallel,
 		PasswordCmd: e.PasswordCmd, Password: e.Password,
 	}
 }
@@ -90,7 +94,7 @@ func (b Bookmark) entry() entry {
 	e := entry{
 		Name: b.Name, Host: b.Host, Port: b.Port, User: b.User,
 		TLS: b.TLS, CAFile: b.CAFile, Fingerprint: b.Fingerprint,
-		Active: b.Active, RemoteDir: b.RemoteDir, LocalDir: b.LocalDir, Parallel: b.Parallel,
+		Active: b.Active, Encoding: b.Encoding, RemoteDir: b.RemoteDir, LocalDir: b.LocalDir, Parallel: b.Parallel,
 		PasswordCmd: b.PasswordCmd, Password: b.Password,
 	}
 	if b.Insecure {
@@ -123,6 +127,9 @@ func (b Bookmark) Validate() error {
 		if _, err := protocol.ParseFingerprint(b.Fingerprint); err != nil {
 			return bad("fingerprint: %v", err)
 		}
+	}
+	if _, err := protocol.LookupCharset(b.Encoding); err != nil {
+		return bad("encoding: %v", err)
 	}
 	return nil
 }
@@ -211,7 +218,7 @@ func (b Bookmark) RemotePath(p string) string {
 // it: a server that suddenly refuses AUTH TLS is an error, not a quiet
 // fall back to plain text.
 func (b Bookmark) Options(store *trust.Store) (protocol.Options, error) {
-	opts := protocol.Options{Security: b.TLS.Security(), Active: b.Active}
+	opts := protocol.Options{Security: b.TLS.Security(), Active: b.Active, Encoding: b.Encoding}
 	if err := b.Validate(); err != nil {
 		return opts, err
 	}

@@ -23,7 +23,7 @@ func full() Bookmark {
 	return Bookmark{
 		Name: "work", Host: "ftp.example.org", Port: 2121, User: "alice",
 		TLS: config.TLSExplicit, Insecure: true, CAFile: "~/ca.pem", Fingerprint: fp,
-		Active: true, RemoteDir: "/srv/www", LocalDir: "~/www", Parallel: 4,
+		Active: true, Encoding: "shift_jis", RemoteDir: "/srv/www", LocalDir: "~/www", Parallel: 4,
 		PasswordCmd: "pass show ftp/example", Password: "s3cret",
 	}
 }
@@ -46,7 +46,7 @@ func TestBookmarksRoundTripEveryField(t *testing.T) {
 		t.Fatalf("round trip:\n%+v", got)
 	}
 	text, _ := os.ReadFile(filepath.Join(dir, FileName))
-	for _, want := range []string{"[[bookmark]]", "tls = 'explicit'", "verify = false", "password_cmd = 'pass show ftp/example'", "remote_dir = '/srv/www'"} {
+	for _, want := range []string{"[[bookmark]]", "tls = 'explicit'", "verify = false", "password_cmd = 'pass show ftp/example'", "remote_dir = '/srv/www'", "encoding = 'shift_jis'"} {
 		if !strings.Contains(string(text), want) {
 			t.Errorf("file lacks %q:\n%s", want, text)
 		}
@@ -375,4 +375,34 @@ func errorStrings(errs []error) []string {
 		s = append(s, e.Error())
 	}
 	return s
+}
+
+// A bookmark's encoding reaches the engine's options, and a name that is
+// no charset is reported as the file's other mistakes are.
+func TestBookmarkEncodingReachesOptionsAndBadNamesAreWarned(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, FileName), `
+[[bookmark]]
+name = "old"
+host = "h"
+encoding = "latin1"
+[[bookmark]]
+name = "typo"
+host = "h"
+encoding = "latin-9x"
+`)
+	f := Load(dir)
+	b, _ := f.Get("old")
+	opts, err := b.Options(nil)
+	if err != nil || opts.Encoding != "latin1" {
+		t.Errorf("Options = %q, %v; want encoding latin1", opts.Encoding, err)
+	}
+	msgs := strings.Join(errorStrings(f.Warnings()), "\n")
+	if !strings.Contains(msgs, `"typo": encoding: unknown encoding "latin-9x"`) {
+		t.Errorf("warnings lack the bad encoding:\n%s", msgs)
+	}
+	typo, _ := f.Get("typo")
+	if _, err := typo.Options(nil); err == nil {
+		t.Error("Options accepted an unknown encoding")
+	}
 }

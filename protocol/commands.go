@@ -187,7 +187,7 @@ func (c *Conn) MakeDir(ctx context.Context, path string) (string, error) {
 		return "", err
 	}
 	if p, err := parseQuotedPath(r.Text()); err == nil {
-		return p, nil
+		return c.decodeName(p), nil
 	}
 	return path, nil
 }
@@ -208,6 +208,7 @@ func (c *Conn) CurrentDir(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", protocolError("bad PWD reply", r.Lines[0])
 	}
+	p = c.decodeName(p)
 	c.pwd = p
 	return p, nil
 }
@@ -305,7 +306,7 @@ func (c *Conn) NameList(ctx context.Context, path string) ([]string, error) {
 		if len(names) == limit {
 			return protocolError(fmt.Sprintf("name list longer than %d names", limit), "")
 		}
-		names = append(names, l)
+		names = append(names, c.decodeName(l))
 		return nil
 	})
 	return names, err

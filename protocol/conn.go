@@ -46,6 +46,7 @@ type Conn struct {
 	listDashA    int             // whether "LIST -a" works here
 	hashSelected string          // the algorithm OPTS HASH chose
 	pwd          string          // the working folder as PWD said, "" when unknown
+	charset      *Charset        // Options.Encoding; nil: names as sent
 }
 
 // Dial connects to addr ("host:port"), reads the greeting and, unless
@@ -74,7 +75,13 @@ func Dial(ctx context.Context, addr string, opts Options) (*Conn, error) {
 // after connecting. host names the server for certificate checks. The
 // Conn owns raw from now on, also when NewConn fails.
 func NewConn(ctx context.Context, raw net.Conn, host string, opts Options) (*Conn, error) {
+	cs, err := LookupCharset(opts.Encoding)
+	if err != nil {
+		raw.Close()
+		return nil, fmt.Errorf("ftp: %w", err)
+	}
 	c := &Conn{
+		charset:    cs,
 		opts:       opts,
 		timeout:    opts.timeout(),
 		raw:        raw,
@@ -231,7 +238,7 @@ func (c *Conn) afterLogin(ctx context.Context) error {
 	if _, err := c.Features(ctx); err != nil && c.broken != nil {
 		return err
 	}
-	if c.HasFeature("UTF8") {
+	if c.HasFeature("UTF8") && !c.charset.legacy() {
 		// Replies vary (200, 202, even 5xx on servers that are always
 		// UTF-8); none of them is a reason to fail the login.
 		if _, err := c.cmd(ctx, 0, "OPTS UTF8 ON"); err != nil {
@@ -305,12 +312,16 @@ func (c *Conn) cmd(ctx context.Context, expect int, line string) (*Reply, error)
 	if err := checkLine(line); err != nil {
 		return nil, err
 	}
+	wire, err := c.encodeLine(line)
+	if err != nil {
+		return nil, err
+	}
 	defer c.guard(ctx)()
 	switch commandVerb(line) {
 	case "CWD", "CDUP", "XCWD", "XCUP":
 		c.pwd = "" // unknown until the next PWD
 	}
-	if err := c.writeLine(ctx, line); err != nil {
+	if err := c.writeWire(ctx, line, wire); err != nil {
 		return nil, err
 	}
 	r, err := c.readReply(ctx)
@@ -346,8 +357,14 @@ func checkLine(line string) error {
 }
 
 func (c *Conn) writeLine(ctx context.Context, line string) error {
+	return c.writeWire(ctx, line, line)
+}
+
+// writeWire sends wire, the bytes of line in the server's charset, and
+// logs line as the user reads it.
+func (c *Conn) writeWire(ctx context.Context, line, wire string) error {
 	c.logSent(line)
-	if _, err := c.conn.Write([]byte(line + "\r\n")); err != nil {
+	if _, err := c.conn.Write([]byte(wire + "\r\n")); err != nil {
 		return c.fail(ctx, err)
 	}
 	return nil

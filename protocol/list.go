@@ -105,6 +105,7 @@ func (c *Conn) list(ctx context.Context, line string, format listing.Format, fn 
 		if e.Pseudo {
 			continue
 		}
+		c.charset.decodeEntry(&e)
 		if n == limit {
 			return nil, errors.Join(protocolError(fmt.Sprintf("listing longer than %d entries", limit), ""), t.Abort())
 		}

@@ -83,6 +83,12 @@ type Options struct {
 	// peer, so a hostile server cannot aim the client at a third host.
 	TrustPASVAddress bool
 
+	// Encoding is the charset of the server's file names (see
+	// LookupCharset): names are decoded from it in listings and replies
+	// and encoded into it in commands. "" or "auto" uses names as the
+	// server sends them (UTF-8 after OPTS UTF8 ON where offered).
+	Encoding string
+
 	// Debug receives the control conversation with passwords masked;
 	// DebugLevel 1 logs each command and the first line of each reply,
 	// 2 and above logs every reply line and data connection events.

@@ -433,6 +433,7 @@ const (
 	fieldRemoteDir
 	fieldLocalDir
 	fieldParallel
+	fieldEncoding
 	fieldPasswordCmd
 	fieldSavePassword
 	fieldPassword
@@ -441,7 +442,7 @@ const (
 
 var fieldLabels = [fieldCount]string{
 	"Name", "Host", "Port", "User", "TLS", "Remote dir", "Local dir",
-	"Parallel", "password_cmd", "Save password", "Password",
+	"Parallel", "Encoding", "password_cmd", "Save password", "Password",
 }
 
 // tlsModes are the choices of the TLS field, in the order space cycles
@@ -469,7 +470,7 @@ func newSiteForm(file *bookmarks.File, title, orig string, b bookmarks.Bookmark,
 	f := &siteForm{file: file, title: title, orig: orig, base: b, tls: b.TLS, savePass: b.Password != ""}
 	values := [fieldCount]string{
 		fieldName: b.Name, fieldHost: b.Host, fieldUser: b.User, fieldRemoteDir: b.RemoteDir,
-		fieldLocalDir: b.LocalDir, fieldPasswordCmd: b.PasswordCmd, fieldPassword: password,
+		fieldLocalDir: b.LocalDir, fieldEncoding: b.Encoding, fieldPasswordCmd: b.PasswordCmd, fieldPassword: password,
 	}
 	if b.Port != 0 {
 		values[fieldPort] = strconv.Itoa(b.Port)
@@ -480,6 +481,7 @@ func newSiteForm(file *bookmarks.File, title, orig string, b bookmarks.Bookmark,
 	placeholders := [fieldCount]string{
 		fieldPort: "21, or 990 for implicit TLS", fieldUser: "anonymous", fieldRemoteDir: "the login directory",
 		fieldLocalDir: "the current directory", fieldParallel: "the setting in config.toml",
+		fieldEncoding:    "auto, or the charset of an older server: latin1, shift_jis, gbk, ...",
 		fieldPasswordCmd: "a command that prints the password, e.g. pass show ftp/example",
 	}
 	for i := range f.inputs {
@@ -606,6 +608,7 @@ func (f *siteForm) bookmark() (bookmarks.Bookmark, error) {
 	b.Name, b.Host, b.User = value(fieldName), value(fieldHost), value(fieldUser)
 	b.TLS = f.tls
 	b.RemoteDir, b.LocalDir, b.PasswordCmd = value(fieldRemoteDir), value(fieldLocalDir), value(fieldPasswordCmd)
+	b.Encoding = value(fieldEncoding)
 	b.Password = ""
 	if f.savePass {
 		b.Password = f.inputs[fieldPassword].Value()

@@ -163,13 +163,15 @@ func TestSiteManagerAddsEditsDuplicatesAndDeletesThroughTheFile(t *testing.T) {
 	h.key("tab", "tab")
 	h.typeText("3")
 	h.key("tab")
+	h.typeText("shift_jis")
+	h.key("tab")
 	h.typeText("pass show gamma")
 	h.send(ctrlS)
 	if _, ok := h.sites().child.(*siteForm); ok {
 		t.Fatalf("form still open: %q", h.form().err)
 	}
 	want := bookmarks.Bookmark{Name: "gamma", Host: "gamma.example.org", Port: 2121, User: "bob", TLS: config.TLSImplicit,
-		RemoteDir: "/srv/files", Parallel: 3, PasswordCmd: "pass show gamma"}
+		RemoteDir: "/srv/files", Parallel: 3, Encoding: "shift_jis", PasswordCmd: "pass show gamma"}
 	if got, ok := h.onDisk("gamma"); !ok || got != want {
 		t.Fatalf("added %+v, want %+v", got, want)
 	}

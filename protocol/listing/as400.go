@@ -8,8 +8,9 @@ import "strings"
 //	QPGMR          36864 18.09.06 14:21:26 *FILE      XML5ANOTE.FILE
 //	                                       *MEM       XML5ANOTE.FILE/XML5A.MBR
 //
-// Owner, size, date (mm/dd/yy, or dd.mm.yy), time hh:mm:ss, object type,
-// name. Member lines carry only type and name. A trailing '/' marks a
+// Owner, size, date, time hh:mm:ss, object type, name. The date is in
+// the server job's format (IBM i's QDATFMT: MDY, DMY or YMD) with its own
+// separator; see as400Date. Member lines carry only type and name. A trailing '/' marks a
 // directory and is removed from the name, as are *DIR, *LIB and *FLR
 // objects; everything else is a File.
 
@@ -32,11 +33,7 @@ func parseAS400(c *ctx, s string, e *Entry) bool {
 		if !ok {
 			return false
 		}
-		a := s[tk[2].start:tk[2].end]
-		if len(a) != 8 && len(a) != 10 || a[2] != '/' && a[2] != '.' {
-			return false
-		}
-		y, mo, d, ok := parseNumDate(a)
+		y, mo, d, ok := as400Date(s[tk[2].start:tk[2].end])
 		if !ok {
 			return false
 		}
@@ -52,6 +49,11 @@ func parseAS400(c *ctx, s string, e *Entry) bool {
 		e.Owner, e.Size, e.ModTime, e.Precision = first, size, t, TimeSecond
 	}
 	if !isObjType(typ) {
+		return false
+	}
+	// A member has no size or date of its own; a member line that shows
+	// them is not one this parser knows.
+	if k != 0 && equalFold(typ, "*mem") {
 		return false
 	}
 	nameStart := skipSpace(s, tk[k].end)
@@ -82,4 +84,51 @@ func isObjType(t string) bool {
 		}
 	}
 	return true
+}
+
+// as400Date reads an 8-character date (or 10 with a four-digit year). The
+// job's date format is not sent, so the order is chosen from the values:
+// a first part over 31 can only be a year (YMD, as in 98/12/31); else
+// mm/dd/yy for '/', dd.mm.yy for '.' and the other separators, with the
+// day and month swapped when only that order gives a real date, and
+// yy/mm/dd as the last resort.
+func as400Date(a string) (y, mo, d int, ok bool) {
+	if len(a) != 8 && len(a) != 10 || isDigit(a[2]) {
+		return
+	}
+	sep := a[2]
+	if sep != '/' && sep != '.' && sep != '-' && sep != ',' && sep != ' ' {
+		return
+	}
+	if len(a) == 10 {
+		if a[5] != sep {
+			return
+		}
+		return parseNumDate(a)
+	}
+	if a[5] != sep {
+		return
+	}
+	p1, ok1 := smallInt(a[:2], 2)
+	p2, ok2 := smallInt(a[3:5], 2)
+	p3, ok3 := smallInt(a[6:], 2)
+	if !ok1 || !ok2 || !ok3 {
+		return
+	}
+	valid := func(yy, m, dd int) bool { return m >= 1 && m <= 12 && dd >= 1 && dd <= daysIn(fixYear(yy, 2), m) }
+	var orders [3][3]int // y, m, d
+	if sep == '/' {
+		orders = [3][3]int{{p3, p1, p2}, {p3, p2, p1}, {p1, p2, p3}}
+	} else {
+		orders = [3][3]int{{p3, p2, p1}, {p3, p1, p2}, {p1, p2, p3}}
+	}
+	if p1 > 31 {
+		orders[0] = orders[2]
+	}
+	for _, o := range orders {
+		if valid(o[0], o[1], o[2]) {
+			return fixYear(o[0], 2), o[1], o[2], true
+		}
+	}
+	return
 }

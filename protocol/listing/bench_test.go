@@ -60,3 +60,15 @@ func BenchmarkScanDOS(b *testing.B) {
 	})
 	benchScan(b, data, LIST)
 }
+
+// BenchmarkScanUnixForeignDates scans 100,000 LIST lines whose dates are
+// German (day first) and Japanese, the slower paths of the date search.
+func BenchmarkScanUnixForeignDates(b *testing.B) {
+	data := benchListing(func(i int) string {
+		if i%2 == 0 {
+			return fmt.Sprintf("-rw-r--r--    1 benutzer gruppe   %8d 26. Juli 20:10 datei %06d.txt", i*37, i)
+		}
+		return fmt.Sprintf("-rw-r--r--    1 user     group    %8d 6月 3日 2003年 file %06d.txt", i*37, i)
+	})
+	benchScan(b, data, LIST)
+}

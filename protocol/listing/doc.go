@@ -2,10 +2,14 @@
 //
 // It understands the machine-readable MLSD/MLST format of RFC 3659 and the
 // free-form LIST output of the servers a file manager meets in practice:
-// Unix "ls -l" (with its many variants, including MacWebStar), DOS/IIS,
-// EPLF, VMS, OS/2 and AS/400. LIST dialects are detected per line and the
-// winning dialect is remembered by a Parser, so a connection that keeps one
-// Parser goes straight to the right dialect on its next listing.
+// Unix "ls -l" (with its many variants: dates in other languages and CJK
+// dates, also in legacy charsets, numeric and one-token dates, sizes with
+// units, MacWebStar, NetWare, Connect:Enterprise, numeric modes), DOS/IIS,
+// EPLF, VMS, OS/2 and AS/400. A listing's dialect is detected from its
+// first entry and held for the rest of it: a line of another family is
+// reported as not understood rather than mixed in. A Parser remembers the
+// dialect, so a connection that keeps one Parser tries it first on its
+// next listing (and detects again if that listing is different).
 //
 // The package knows nothing about connections, transfers or the user
 // interface: it reads bytes (a Scanner streams an io.Reader line by line

@@ -75,6 +75,8 @@ type Entry struct {
 	// RawName is the name exactly as the server sent it (for VMS
 	// listings without the ";version" suffix and ".DIR" extension, for
 	// AS/400 without a trailing '/'). Send this back to the server.
+	// (An engine that knows the server's charset may replace it with the
+	// decoded name, which it encodes back when sending.)
 	RawName string
 	Kind    Kind
 	// Size in bytes, or -1 when unknown (devices, DOS directories, ...).

@@ -91,7 +91,7 @@ func TestKindPrecisionAndFormatHaveNames(t *testing.T) {
 			t.Errorf("Precision(%d).String() = %q, want %q", p, p.String(), want)
 		}
 	}
-	formats := map[Format]string{LIST: "LIST", MLSD: "MLSD", Unix: "unix", DOS: "DOS", EPLF: "EPLF", VMS: "VMS", OS2: "OS/2", AS400: "AS/400", Format(99): "invalid"}
+	formats := map[Format]string{LIST: "LIST", MLSD: "MLSD", Unix: "unix", DOS: "DOS", EPLF: "EPLF", VMS: "VMS", OS2: "OS/2", AS400: "AS/400", MVS: "MVS", Format(99): "invalid"}
 	for f, want := range formats {
 		if f.String() != want {
 			t.Errorf("Format(%d).String() = %q, want %q", f, f.String(), want)

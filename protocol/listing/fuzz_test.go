@@ -102,6 +102,23 @@ var fuzzSeeds = []string{
 	"Type=DIR;Modify=20050607212233.456;UNIX.ownername=a; d",
 	"type=file;size=42 no final semicolon",
 	" type=file;size=5; /pub/file.txt",
+	"-rw-r--r--   1 user     group        1234 26. Juli, 20:10 de",
+	"-rw-r--r--   1 user     group        1234 6月 3日 2003年 ja",
+	"-rw-r--r--   1 user     group        1234 2005\xb3\xe2  1\xbf\xf9  6\xc0\xcf ko",
+	"-rw-r--r--   1 root     other        531 3 29 03:26 README",
+	"-rw-r--r--   1 root     other        531 01-jun-99 r",
+	"-rwxr-xr-x   1 user     group      1234 Oct 08, 2002 09:47 vshell",
+	"-rw-r--r--   1 user     group      33.5k Nov 24 14:15 half",
+	"-rw-r--r--   1 owner    longgroup123456 Nov 24 14:15 glued",
+	"drwxr-x---+1464 owner    group      4096 Nov 24 14:15 links",
+	"d [R----F--] supervisor            512       Jan 16 18:53    login",
+	"-C--E-----FTP B BCC3I1       7670  1294495 Jan 13 07:42 BCC3I1.txt",
+	"0100644 500 101 12345 123456789 name",
+	"DATA.BIN;3  7-JAN-1997 15:46:12 6308/13 [SYSTEM",
+	"QSYS           77824 98/12/31 15:09:55 *DIR       QSYS/",
+	"type=file;size=1;\tname",
+	"WYOSPT 3420   2003/05/21  1  200  FB      80  8053  PS  48-MVS.FILE",
+	" MEMBER1   01.03 2002/09/16 2002/09/16 13:27    14    14     0 OWNER",
 	"total 12",
 	"",
 	"\xff\xfe garbage \x00",
@@ -127,6 +144,7 @@ func FuzzParseEPLF(f *testing.F)  { fuzzDialect(f, parseEPLF) }
 func FuzzParseVMS(f *testing.F)   { fuzzDialect(f, parseVMS) }
 func FuzzParseOS2(f *testing.F)   { fuzzDialect(f, parseOS2) }
 func FuzzParseAS400(f *testing.F) { fuzzDialect(f, parseAS400) }
+func FuzzParseMVS(f *testing.F)   { fuzzDialect(f, parseMVS) }
 
 func FuzzParseMLSx(f *testing.F) {
 	for _, s := range fuzzSeeds {

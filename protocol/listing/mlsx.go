@@ -19,6 +19,7 @@ var (
 
 	errNoPathname = fmt.Errorf("%w: MLSx entry without pathname", ErrUnrecognized)
 	errBadFacts   = fmt.Errorf("%w: malformed MLSx facts", ErrUnrecognized)
+	errBadValue   = fmt.Errorf("%w: malformed MLSx fact value", ErrUnrecognized)
 )
 
 // ParseMLSx parses one line of an MLSD listing or the entry line of an
@@ -35,12 +36,18 @@ var (
 // facts are ignored. An entry without a type fact has Kind Other.
 //
 // Tolerated deviations: the ';' after the last fact may be missing (the
-// pathname then starts after the first space); a symlink target with
-// spaces in "type=OS.unix=slink:..." is accepted when a "; " follows it.
-// MLST reply lines start with a space; the caller should remove it, but
-// if the line starts with a single space followed by something shaped like
-// a fact ("word=") that space is ignored. A line starting with a space not
-// followed by a fact is an RFC 3659 entry with no facts.
+// pathname then starts after the first space); a tab instead of the space
+// may separate facts and pathname; a symlink target with spaces in
+// "type=OS.unix=slink:..." is accepted when a "; " follows it.
+//
+// A line that starts with a space has no facts: the rest of it is the
+// pathname (RFC 3659 section 7.2). An MLST reply line starts with a space
+// before its facts, which the caller must remove (Conn.MLST does).
+//
+// A fact ferry interprets whose value is malformed (a size that is not a
+// number, a modify that is not a valid time, a unix.mode that is not
+// octal) makes the whole line not understood: the entry would otherwise
+// carry a guessed field.
 func ParseMLSx(line string) (Entry, error) {
 	line = trimEOL(line)
 	var e Entry
@@ -101,10 +108,20 @@ func wellFormedFacts(f string) bool {
 // splitMLSx finds the end of the facts and the start of the pathname.
 func splitMLSx(s string) (facts, name string, ok bool) {
 	sp := strings.IndexByte(s, ' ')
+	limit := sp
+	if limit < 0 {
+		limit = len(s)
+	}
+	if tab := strings.IndexByte(s[:limit], '\t'); tab >= 0 {
+		sp = tab
+	}
 	switch {
 	case sp < 0:
 		return "", "", false
 	case sp == 0:
+		if s[0] == '\t' {
+			return "", "", false
+		}
 		return "", s[1:], true
 	case s[sp-1] == ';':
 		return s[:sp], s[sp+1:], true // parseMLSx checks the facts
@@ -127,15 +144,7 @@ func splitMLSx(s string) (facts, name string, ok bool) {
 func parseMLSx(raw string, e *Entry) error {
 	*e = Entry{Size: -1, Kind: Other}
 	s := raw
-	facts, name, ok := "", "", false
-	if len(s) > 1 && s[0] == ' ' && looksLikeFact(s[1:]) {
-		// MLST reply line with its leading space.
-		facts, name, ok = splitMLSx(s[1:])
-		ok = ok && name != ""
-	}
-	if !ok {
-		facts, name, ok = splitMLSx(s)
-	}
+	facts, name, ok := splitMLSx(s)
 	if !ok {
 		if strings.IndexByte(s, ' ') < 0 {
 			return errNoPathname
@@ -169,26 +178,34 @@ func parseMLSx(raw string, e *Entry) error {
 		case equalFold(key, "type"):
 			mlsType(e, val)
 		case equalFold(key, "size"):
-			if n, ok := parseUint(val); ok {
-				e.Size = n
+			n, ok := parseUint(val)
+			if !ok {
+				return errBadValue
 			}
+			e.Size = n
 		case equalFold(key, "sizd"):
-			if n, ok := parseUint(val); ok {
-				sizd = n
+			n, ok := parseUint(val)
+			if !ok {
+				return errBadValue
 			}
+			sizd = n
 		case equalFold(key, "modify"):
-			if t, ok := parseMLSTime(val); ok {
-				e.ModTime, e.Precision = t, TimeSecond
+			t, ok := parseMLSTime(val)
+			if !ok {
+				return errBadValue
 			}
+			e.ModTime, e.Precision = t, TimeSecond
 		case equalFold(key, "perm"):
 			e.Perm = val
 		case equalFold(key, "unique"):
 			e.Unique = val
 		case equalFold(key, "unix.mode"):
-			if v, ok := parseOctal(val); ok {
-				e.Mode = unixPermBits(v)
-				e.HasMode = true
+			v, ok := parseOctal(val)
+			if !ok {
+				return errBadValue
 			}
+			e.Mode = unixPermBits(v)
+			e.HasMode = true
 		case equalFold(key, "unix.ownername"):
 			setRanked(&e.Owner, &ownerRank, val, 3)
 		case equalFold(key, "unix.owner"):

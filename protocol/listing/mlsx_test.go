@@ -116,13 +116,6 @@ func TestMLSDToleratesMissingFinalSemicolon(t *testing.T) {
 	}
 }
 
-func TestMLSTLeadingSpaceIsTolerated(t *testing.T) {
-	e := mustMLSx(t, " type=file;size=5; /pub/file.txt")
-	if e.RawName != "/pub/file.txt" || e.Size != 5 {
-		t.Errorf("got %+v", e)
-	}
-}
-
 func TestMLSDEntryWithoutFacts(t *testing.T) {
 	for _, tc := range []struct{ line, name string }{
 		{" plain", "plain"},
@@ -151,8 +144,8 @@ func TestMLSDUnixModeIsOctal(t *testing.T) {
 			t.Errorf("unix.mode=%s: Mode = %v (%v), want %v", tc.v, e.Mode, e.HasMode, tc.want)
 		}
 	}
-	if e := mustMLSx(t, "type=file;unix.mode=0899; f"); e.HasMode {
-		t.Error("non-octal unix.mode accepted")
+	if e, err := ParseMLSx("type=file;unix.mode=0899; f"); !errors.Is(err, ErrUnrecognized) {
+		t.Errorf("non-octal unix.mode accepted: %+v", e)
 	}
 }
 
@@ -176,14 +169,49 @@ func TestMLSDSizdGivesDirectorySize(t *testing.T) {
 	}
 }
 
-func TestMLSDBadFactValuesAreIgnored(t *testing.T) {
-	e := mustMLSx(t, "type=file;size=12a;modify=2026;perm=; f")
-	if e.Size != -1 || e.Precision != TimeUnknown || !e.ModTime.IsZero() {
+// A malformed value of a fact ferry reads makes the line not
+// understood: an entry with a guessed size or time would be a misread.
+func TestMLSDMalformedFactValuesRejectTheLine(t *testing.T) {
+	for _, line := range []string{
+		"type=file;size=12a; f",
+		"type=file;size=; f",
+		"type=file;size=-1; f",
+		"type=dir;sizd=x; d",
+		"type=file;modify=2026; f",
+		"type=file;modify=20260230120000; f", // Feb 30
+		"type=file;modify=20261124251500; f", // hour 25
+		"type=file;modify=2026112414150x; f",
+		"type=file;unix.mode=rwx; f",
+	} {
+		if e, err := ParseMLSx(line); !errors.Is(err, ErrUnrecognized) {
+			t.Errorf("ParseMLSx(%q) = %+v, %v; want ErrUnrecognized", line, e, err)
+		}
+	}
+	// Facts ferry does not interpret may hold anything; an empty perm is
+	// a valid value.
+	e := mustMLSx(t, "type=file;perm=;x.weird=!!;size=3; f")
+	if e.Size != 3 || e.Perm != "" || e.RawName != "f" {
 		t.Errorf("got %+v", e)
 	}
-	e = mustMLSx(t, "type=file;modify=20260230120000; f") // Feb 30
-	if e.Precision != TimeUnknown {
-		t.Errorf("impossible date accepted: %v", e.ModTime)
+}
+
+func TestMLSDPathnameForms(t *testing.T) {
+	for _, tc := range []struct {
+		name, line, want string
+		kind             Kind
+	}{
+		{"tab between facts and name", "type=file;size=1;\tname with tab sep", "name with tab sep", File},
+		{"line starting with a space has no facts", " type=file;size=5; /pub/file.txt", "type=file;size=5; /pub/file.txt", Other},
+		{"plain name after the space", " plain", "plain", Other},
+		{"a name that is a single space", "type=file;size=1;  ", " ", File},
+		{"a name of spaces", "type=dir;   ", "  ", Dir},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := mustMLSx(t, tc.line)
+			if e.RawName != tc.want || e.Kind != tc.kind {
+				t.Errorf("%q: RawName %q kind %v, want %q %v", tc.line, e.RawName, e.Kind, tc.want, tc.kind)
+			}
+		})
 	}
 }
 

@@ -64,7 +64,12 @@ func TestVMSRejectsMalformedLines(t *testing.T) {
 		"FILE.TXT;1 2/x  7-JAN-1997 15:46",             // bad blocks
 		"FILE.TXT;1 2/4  7-FOO-1997 15:46",             // bad month
 		"FILE.TXT;1 2/4  7-JAN-97 15:46",               // two-digit year
-		"FILE.TXT;1 2/4  7-JAN-1997 15:46 [OWNER",      // unterminated owner
+		"FILE.TXT;1 2/4  7-JAN-1997 15:46 [OWN ER]",    // a blank in the owner
+		"FILE.TXT;1 2/4  7-JAN-1997 15:46 [OWNER,]",    // empty owner
+		"FILE.TXT;1 2/4  7-JAN-1997 15:46 [%%%]",       // invalid owner identifier
+		"FILE.TXT;1 2/4  7-JAN-1997 15:46 [A] [B]",     // two owners
+		"FILE.TXT;1 7-JAN-1997 15:46",                  // no size
+		"FILE.TXT;1 2/4 15:46",                         // no date
 		"FILE.TXT;1 2/4  7-JAN-1997 15:46 (RWED,RWED)", // short protection
 		"FILE.TXT;1 2/4  7-JAN-1997 15:46 junk",        // trailing junk
 		"%RMS-E-PRV, insufficient privilege or file protection violation",
@@ -150,5 +155,101 @@ func TestNoiseLinesAreNotEntries(t *testing.T) {
 		if _, err := p.ParseLine(line); err != ErrNotEntry {
 			t.Errorf("ParseLine(%q) err = %v, want ErrNotEntry", strings.TrimSpace(line), err)
 		}
+	}
+}
+
+func TestVMSParsesOtherLayouts(t *testing.T) {
+	for _, tc := range []struct {
+		name, line string
+		want       Entry
+	}{
+		{"no time", "FILE.TXT;1           2/4      7-JAN-1997  [GROUP,OWNER]  (RWED,RWED,RWED,RE)",
+			Entry{RawName: "FILE.TXT", Kind: File, Size: 1024, ModTime: utc(1997, 1, 7, 0, 0, 0), Precision: TimeDay, Mode: 0775, HasMode: true, Owner: "OWNER", Group: "GROUP"}},
+		{"owner before the size", "FILE.TXT;1 [OWNER] 1/3 7-JAN-1997 15:46 (RWED,RWED,RE,)",
+			Entry{RawName: "FILE.TXT", Kind: File, Size: 512, ModTime: utc(1997, 1, 7, 15, 46, 0), Precision: TimeMinute, Mode: 0750, HasMode: true, Owner: "OWNER"}},
+		{"size after the date", "DATA.BIN;3  7-JAN-1997 15:46:12 6308/13 [SYSTEM]",
+			Entry{RawName: "DATA.BIN", Kind: File, Size: 6308 * 512, ModTime: utc(1997, 1, 7, 15, 46, 12), Precision: TimeSecond, Owner: "SYSTEM"}},
+		{"size with a unit", "BIG.ZIP;1  12KB  7-JAN-1997 15:46",
+			Entry{RawName: "BIG.ZIP", Kind: File, Size: 12288, ModTime: utc(1997, 1, 7, 15, 46, 0), Precision: TimeMinute}},
+		{"size with a fractional unit", "BIG.ZIP;1  1.5MB  7-JAN-1997 15:46",
+			Entry{RawName: "BIG.ZIP", Kind: File, Size: 1572864, ModTime: utc(1997, 1, 7, 15, 46, 0), Precision: TimeMinute}},
+		{"unclosed owner bracket", "FILE.TXT;1 2/4  7-JAN-1997 15:46 [GROUP,OWNER (RWED,RWED,RWED,RE)",
+			Entry{RawName: "FILE.TXT", Kind: File, Size: 1024, ModTime: utc(1997, 1, 7, 15, 46, 0), Precision: TimeMinute, Mode: 0775, HasMode: true, Owner: "OWNER", Group: "GROUP"}},
+		{"numeric UIC", "LOGIN.COM;2  1/3  7-JAN-1997 15:46 [300,11] (RWED,RWED,RE,RE)",
+			Entry{RawName: "LOGIN.COM", Kind: File, Size: 512, ModTime: utc(1997, 1, 7, 15, 46, 0), Precision: TimeMinute, Mode: 0755, HasMode: true, Owner: "11", Group: "300"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			same(t, tc.line, parseAs(t, VMS, tc.line), tc.want)
+		})
+	}
+}
+
+func TestAS400DatesAndMembers(t *testing.T) {
+	for _, tc := range []struct {
+		name, line string
+		want       Entry
+	}{
+		{"yy/mm/dd", "QSYS           77824 98/12/31 15:09:55 *DIR       QSYS/",
+			Entry{RawName: "QSYS", Kind: Dir, Size: 77824, ModTime: utc(1998, 12, 31, 15, 9, 55), Precision: TimeSecond, Owner: "QSYS"}},
+		{"yy.mm.dd", "QPGMR          36864 99.02.28 14:21:26 *FILE      X.FILE",
+			Entry{RawName: "X.FILE", Kind: File, Size: 36864, ModTime: utc(1999, 2, 28, 14, 21, 26), Precision: TimeSecond, Owner: "QPGMR"}},
+		{"dd.mm.yy", "QPGMR          36864 18.09.06 14:21:26 *FILE      XML5ANOTE.FILE",
+			Entry{RawName: "XML5ANOTE.FILE", Kind: File, Size: 36864, ModTime: utc(2006, 9, 18, 14, 21, 26), Precision: TimeSecond, Owner: "QPGMR"}},
+		{"mm/dd/yy", "BAILEYSE     5263360 06/11/97 12:27:39 *FILE     BPTFSAVF",
+			Entry{RawName: "BPTFSAVF", Kind: File, Size: 5263360, ModTime: utc(1997, 6, 11, 12, 27, 39), Precision: TimeSecond, Owner: "BAILEYSE"}},
+		{"member without size or date", "                                        *MEM       MYLIB.FILE/MYMBR.MBR",
+			Entry{RawName: "MYLIB.FILE/MYMBR.MBR", Kind: File, Size: -1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			same(t, tc.line, parseAs(t, AS400, tc.line), tc.want)
+		})
+	}
+}
+
+func TestAS400RejectsMembersWithSizeAndDate(t *testing.T) {
+	rejectAll(t, "QPGMR          36864 18.09.06 14:21:26 *MEM       XML5ANOTE.FILE/XML5A.MBR")
+	rejectAll(t, "QSYS           77824 13/13/13 15:09:55 *DIR       QSYS/") // no order gives a date
+}
+
+func TestMVSParsesDataSetsAndMembers(t *testing.T) {
+	for _, tc := range []struct {
+		name, line string
+		want       Entry
+	}{
+		{"sequential data set", "WYOSPT 3420   2003/05/21  1  200  FB      80  8053  PS  48-MVS.FILE",
+			Entry{RawName: "48-MVS.FILE", Kind: File, Size: -1, ModTime: utc(2003, 5, 21, 0, 0, 0), Precision: TimeDay}},
+		{"partitioned data set", "WPTA01 3390   2004/03/04  1    1  FB     128  6144  PO  BORK.LOADLIB",
+			Entry{RawName: "BORK.LOADLIB", Kind: Dir, Size: -1, ModTime: utc(2004, 3, 4, 0, 0, 0), Precision: TimeDay}},
+		{"VSAM", "TSO004 3390   VSAM FOO.BAR",
+			Entry{RawName: "FOO.BAR", Kind: File, Size: -1}},
+		{"migrated", "Migrated                                                SOME.FILE",
+			Entry{RawName: "SOME.FILE", Kind: File, Size: -1}},
+		{"member", " MEMBER1   01.03 2002/09/16 2002/09/17 13:27    14    14     0 OWNER",
+			Entry{RawName: "MEMBER1", Kind: File, Size: -1, ModTime: utc(2002, 9, 17, 13, 27, 0), Precision: TimeMinute}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			same(t, tc.line, parseAs(t, MVS, tc.line), tc.want)
+		})
+	}
+	p := NewParser(Options{Now: testNow})
+	for _, header := range []string{
+		"Volume Unit    Referred Ext Used Recfm Lrecl BlkSz Dsorg Dsname",
+		" Name     VV.MM   Created       Changed      Size  Init   Mod   Id",
+	} {
+		if _, err := p.ParseLine(header); err != ErrNotEntry {
+			t.Errorf("%q: %v, want ErrNotEntry", header, err)
+		}
+	}
+}
+
+func TestMVSRejectsMalformedLines(t *testing.T) {
+	for _, line := range []string{
+		"WYOSPT 3420   2003/05/21  1  200  XB      80  8053  PS  BAD.RECFM",
+		"WYOSPT 3420   2003/05/21  1  200  FB      80  8053  ZZ  BAD.DSORG",
+		"WYOSPT 3420   2003/02/30  1  200  FB      80  8053  PS  BAD.DATE",
+		" member1   01.03 2002/09/16 2002/09/17 13:27    14    14     0 OWNER", // lower case
+		"Migrated",
+	} {
+		rejectAll(t, line)
 	}
 }

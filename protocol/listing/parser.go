@@ -21,6 +21,7 @@ const (
 	VMS
 	OS2
 	AS400
+	MVS
 )
 
 // String returns the format's name, for example "unix" or "MLSD".
@@ -42,6 +43,8 @@ func (f Format) String() string {
 		return "OS/2"
 	case AS400:
 		return "AS/400"
+	case MVS:
+		return "MVS"
 	}
 	return "invalid"
 }
@@ -77,6 +80,7 @@ var dialects = [...]dialect{
 	{OS2, parseOS2},
 	{AS400, parseAS400},
 	{VMS, parseVMS},
+	{MVS, parseMVS},
 }
 
 // Parser parses LIST lines and remembers the dialect that last
@@ -168,6 +172,9 @@ func noise(s string) bool {
 		return true // VMS header "Directory DISK$USER:[USER]"
 	case hasPrefixFold(t, "status of "):
 		return true // STAT -l output
+	case strings.HasPrefix(t, "Volume Unit") && strings.HasSuffix(t, "Dsname"),
+		strings.HasPrefix(t, "Name ") && strings.Contains(t, "VV.MM"):
+		return true // MVS headers
 	}
 	return false
 }

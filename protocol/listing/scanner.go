@@ -41,6 +41,7 @@ type Scanner struct {
 	c      ctx
 	format Format // MLSD or LIST
 	max    int
+	family Format // the LIST dialect of this listing; LIST until its first entry
 
 	ent    Entry
 	err    error
@@ -78,10 +79,10 @@ func (p *Parser) NewScanner(r io.Reader, f Format) *Scanner {
 		format: f,
 		max:    p.opts.MaxLine,
 	}
-	if f != MLSD && f != LIST && f <= AS400 {
+	if f != MLSD && f != LIST && f <= MVS {
 		p.locked = f
 		s.format = LIST
-	} else if f > AS400 {
+	} else if f > MVS {
 		s.format = LIST
 	}
 	return s
@@ -123,22 +124,30 @@ func (s *Scanner) Scan() bool {
 				joined := make([]byte, 0, len(s.pending)+1+len(line)-i)
 				joined = append(append(append(joined, s.pending...), ' '), line[i:]...)
 				raw := string(joined)
-				if s.p.parse(&s.c, raw, &s.ent) == nil {
+				if s.parse(raw) == nil {
 					return true
 				}
 				s.addBad(s.pendingLine, raw, ErrUnrecognized)
 				continue
 			}
+			// Some servers do not indent the continuation.
+			if !isBlank(line) {
+				joined := make([]byte, 0, len(s.pending)+1+len(line))
+				joined = append(append(append(joined, s.pending...), ' '), line...)
+				if raw := string(joined); s.parse(raw) == nil {
+					return true
+				}
+			}
 			s.addBad(s.pendingLine, string(s.pending), ErrUnrecognized)
 		}
-		if (s.p.locked == LIST || s.p.locked == VMS) && vmsContinued(line) {
+		if (s.family == LIST || s.family == VMS) && vmsContinued(line) {
 			s.pending = append(s.pending[:0], line...)
 			s.pendingLine = s.lineNo
 			s.hasPending = true
 			continue
 		}
 		raw := string(line)
-		switch err := s.p.parse(&s.c, raw, &s.ent); err {
+		switch err := s.parse(raw); err {
 		case nil:
 			return true
 		case ErrNotEntry:
@@ -147,6 +156,42 @@ func (s *Scanner) Scan() bool {
 		}
 	}
 	return false
+}
+
+// parse parses a LIST line of this listing. The first line understood
+// fixes the listing's dialect (the Parser's remembered one is tried
+// first); from then on a line only that dialect understands is an entry,
+// and a line of another family is reported as not understood, naming
+// both, rather than mixed in: a server does not change its format in the
+// middle of a listing, so such a line is more likely misread than right.
+func (s *Scanner) parse(raw string) error {
+	if s.family == LIST {
+		err := s.p.parse(&s.c, raw, &s.ent)
+		if err == nil {
+			s.family = s.p.locked
+		}
+		return err
+	}
+	for i := range dialects {
+		if d := &dialects[i]; d.f == s.family {
+			if d.parse(&s.c, raw, &s.ent) {
+				finish(&s.ent, raw)
+				return nil
+			}
+			break
+		}
+	}
+	s.ent = Entry{Size: -1, Raw: raw}
+	if noise(raw) {
+		return ErrNotEntry
+	}
+	var other Entry
+	for i := range dialects {
+		if d := &dialects[i]; d.f != s.family && d.parse(&s.c, raw, &other) {
+			return fmt.Errorf("%w: a %v line in a %v listing", ErrUnrecognized, d.f, s.family)
+		}
+	}
+	return ErrUnrecognized
 }
 
 func isBlank(b []byte) bool {
@@ -210,11 +255,15 @@ func (s *Scanner) Bad() []BadLine { return s.bad }
 // BadCount returns how many lines could not be parsed in all.
 func (s *Scanner) BadCount() int { return s.badCnt }
 
-// Detected returns MLSD for an MLSD scan, else the LIST dialect locked in
-// so far (LIST if none).
+// Detected returns MLSD for an MLSD scan, else the LIST dialect of this
+// listing once a line fixed it, else the dialect its Parser will try
+// first (LIST if none).
 func (s *Scanner) Detected() Format {
 	if s.format == MLSD {
 		return MLSD
+	}
+	if s.family != LIST {
+		return s.family
 	}
 	return s.p.locked
 }

@@ -147,16 +147,59 @@ func TestParserRemembersDialectAcrossListings(t *testing.T) {
 	}
 }
 
-func TestParserFallsBackWhenLockedDialectFails(t *testing.T) {
+// A listing that changes family part way is not mixed together: the
+// lines of the second dialect are reported, naming both, and never
+// silently dropped.
+func TestScannerReportsLinesOfAnotherDialect(t *testing.T) {
+	for _, tc := range []struct {
+		name, in, entries string
+		family            Format
+		badLines          []int
+	}{
+		{"DOS line in a Unix listing",
+			"-rw-r--r-- 1 u g 1 Nov 24 14:15 unix\n04-27-00  12:09PM       12 dos\n-rw-r--r-- 1 u g 1 Nov 24 14:15 unix2\n",
+			"unix|unix2", Unix, []int{2}},
+		{"Unix lines after the first DOS ones",
+			"04-27-00  12:09PM       12 dos\n-rw-r--r-- 1 u g 1 Nov 24 14:15 unix\n-rw-r--r-- 1 u g 1 Nov 24 14:15 unix2\n",
+			"dos", DOS, []int{2, 3}},
+		{"EPLF in VMS",
+			"FILE.TXT;1  2/4  7-JAN-1997 15:46\n+i1,r,s1\teplf\n",
+			"FILE.TXT", VMS, []int{2}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sc := NewScanner(strings.NewReader(tc.in), LIST, Options{Now: testNow})
+			if got := names(scanAll(t, sc)); got != tc.entries {
+				t.Errorf("entries %q, want %q", got, tc.entries)
+			}
+			if sc.Detected() != tc.family {
+				t.Errorf("detected %v, want %v", sc.Detected(), tc.family)
+			}
+			var lines []int
+			for _, b := range sc.Bad() {
+				lines = append(lines, b.Line)
+				if !errors.Is(b.Err, ErrUnrecognized) || !strings.Contains(b.Err.Error(), "listing") {
+					t.Errorf("line %d: %v", b.Line, b.Err)
+				}
+			}
+			if fmt.Sprint(lines) != fmt.Sprint(tc.badLines) || sc.BadCount() != len(tc.badLines) {
+				t.Errorf("bad lines %v, want %v", lines, tc.badLines)
+			}
+		})
+	}
+}
+
+// The dialect a Parser remembers is a first guess for the next listing,
+// not a verdict: a server that lists another directory in another format
+// is detected again.
+func TestParserDetectsAgainWhenTheNextListingChangesFormat(t *testing.T) {
 	p := NewParser(Options{Now: testNow})
-	in := "-rw-r--r-- 1 u g 1 Nov 24 14:15 unix\n" +
-		"04-27-00  12:09PM       12 dos\n"
-	sc := p.NewScanner(strings.NewReader(in), LIST)
-	if got := names(scanAll(t, sc)); got != "unix|dos" {
-		t.Errorf("names %q", got)
+	scanAll(t, p.NewScanner(strings.NewReader("-rw-r--r-- 1 u g 1 Nov 24 14:15 unix\n"), LIST))
+	sc := p.NewScanner(strings.NewReader("04-27-00  12:09PM       12 dos\n"), LIST)
+	if got := names(scanAll(t, sc)); got != "dos" || sc.BadCount() != 0 {
+		t.Errorf("names %q, bad %v", got, sc.Bad())
 	}
 	if p.Detected() != DOS {
-		t.Errorf("lock did not move to the dialect that matched: %v", p.Detected())
+		t.Errorf("parser remembers %v, want DOS", p.Detected())
 	}
 }
 
@@ -222,6 +265,9 @@ func TestScannerAllocatesOncePerLine(t *testing.T) {
 		line string
 	}{
 		{LIST, "-rw-r--r--    1 1000     1000         1234 Nov 24 14:15 file.txt\r\n"},
+		{LIST, "-rw-r--r--   1 ftp      Domain Users         1234 Nov 24 14:15 file.txt\r\n"},
+		{LIST, "-rw-r--r--   1 user     group        1234 26. Juli 20:10 file.txt\r\n"},
+		{LIST, "-rw-r--r--   1 user     group        1234 6月 3日 2003年 file.txt\r\n"},
 		{MLSD, "type=file;size=1234;modify=20261124141500;perm=radfw;unix.mode=0644; file.txt\r\n"},
 	} {
 		const n = 1000
@@ -263,4 +309,19 @@ func ExampleParser() {
 	e, err := p.ParseLine("04-27-00  12:09PM       <DIR>          Program Files")
 	fmt.Println(e.Kind, e.Name, err, p.Detected())
 	// Output: dir Program Files <nil> DOS
+}
+
+// Some VMS servers start the continuation of a long name at the margin.
+func TestScannerJoinsVMSContinuationThatIsNotIndented(t *testing.T) {
+	in := "A-VERY-LONG-FILE-NAME-INDEED.TXT;12\r\n" +
+		"10/12     7-JAN-1997 15:46  [GROUP,OWNER]  (RWED,RWED,RWED,RE)\r\n" +
+		"SHORT.TXT;1          2/4      7-JAN-1997 15:46  [GROUP,OWNER]  (RWED,RWED,RWED,RE)\r\n"
+	sc := NewScanner(strings.NewReader(in), LIST, Options{Now: testNow})
+	es := scanAll(t, sc)
+	if got := names(es); got != "A-VERY-LONG-FILE-NAME-INDEED.TXT|SHORT.TXT" || sc.BadCount() != 0 {
+		t.Fatalf("names %q, bad %+v", got, sc.Bad())
+	}
+	if es[0].Size != 5120 || es[0].Owner != "OWNER" {
+		t.Errorf("joined entry: %+v", es[0])
+	}
 }

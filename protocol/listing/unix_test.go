@@ -235,9 +235,13 @@ func TestUnixLargeSizes(t *testing.T) {
 	if e := parseAs(t, Unix, "-rw-r--r-- 1 u g 4294967296000 Nov 24 14:15 f"); e.Size != 4294967296000 {
 		t.Errorf("Size = %d", e.Size)
 	}
-	// Too large for int64: the entry is still listed, the size unknown.
-	if e := parseAs(t, Unix, "-rw-r--r-- 1 u g 99999999999999999999 Nov 24 14:15 f"); e.Size != -1 {
-		t.Errorf("Size = %d, want -1", e.Size)
+	// Beyond int64 (servers print up to 2^64-1): the size saturates and
+	// the columns stay where they are.
+	for _, big := range []string{"9223372036854775808", "18446744073709551615", "99999999999999999999"} {
+		e := parseAs(t, Unix, "-rw-r--r-- 1 u g "+big+" Nov 24 14:15 f")
+		if e.Size != 1<<63-1 || e.RawName != "f" || e.Group != "g" {
+			t.Errorf("%s: Size = %d, name %q, group %q", big, e.Size, e.RawName, e.Group)
+		}
 	}
 }
 

@@ -61,81 +61,86 @@ func vmsContinued(line []byte) bool {
 }
 
 func parseVMS(c *ctx, s string, e *Entry) bool {
-	var tk [8]span
-	n := tokenize(s, 0, tk[:])
-	if n < 4 || tk[0].start != 0 {
+	if len(s) == 0 || isSpace(s[0]) {
 		return false
 	}
-	name, ok := vmsName(s[:tk[0].end])
+	k := 0
+	for k < len(s) && !isSpace(s[k]) {
+		k++
+	}
+	name, ok := vmsName(s[:k])
 	if !ok {
 		return false
 	}
-	size := int64(-1)
-	blocks := s[tk[1].start:tk[1].end]
-	if k := strings.IndexByte(blocks, '/'); k >= 0 {
-		if !allDigits(blocks[k+1:]) {
-			return false
+	*e = Entry{Kind: File, Size: -1}
+	var haveSize, haveDate, haveOwner, haveProt bool
+	for i := skipSpace(s, k); i < len(s); i = skipSpace(s, i) {
+		switch s[i] {
+		case '[':
+			end := strings.IndexByte(s[i:], ']')
+			next := 0
+			if end < 0 {
+				// An owner whose closing bracket was cut off: up to the
+				// next blank.
+				end = i + 1
+				for end < len(s) && !isSpace(s[end]) {
+					end++
+				}
+				next = end
+			} else {
+				end += i
+				next = end + 1
+			}
+			if haveOwner || !vmsOwner(s[i+1:end], e) {
+				return false
+			}
+			haveOwner, i = true, next
+		case '(':
+			end := strings.IndexByte(s[i:], ')')
+			if end < 0 || haveProt {
+				return false
+			}
+			m, ok := vmsProtection(s[i+1 : i+end])
+			if !ok {
+				return false
+			}
+			e.Mode, e.HasMode, haveProt = m, true, true
+			i += end + 1
+		default:
+			j := i
+			for j < len(s) && !isSpace(s[j]) {
+				j++
+			}
+			tok := s[i:j]
+			if y, mo, d, ok := vmsDate(tok); ok && !haveDate {
+				haveDate = true
+				i = j
+				h, mi, sec, ns, prec := 0, 0, 0, 0, TimeDay
+				// An optional time follows the date.
+				if t0 := skipSpace(s, j); t0 < len(s) && isDigit(s[t0]) {
+					t1 := t0
+					for t1 < len(s) && !isSpace(s[t1]) {
+						t1++
+					}
+					if hh, mm, ss, nn, p, ok := parseClock(s[t0:t1], true); ok {
+						h, mi, sec, ns, prec, i = hh, mm, ss, nn, p, t1
+					}
+				}
+				t, ok := mkdate(y, mo, d, h, mi, sec, ns, c.loc)
+				if !ok {
+					return false
+				}
+				e.ModTime, e.Precision = t, prec
+				continue
+			}
+			size, ok := vmsSize(tok)
+			if !ok || haveSize {
+				return false
+			}
+			e.Size, haveSize, i = size, true, j
 		}
-		blocks = blocks[:k]
 	}
-	b, ok := parseUint(blocks)
-	if !ok {
-		return false
-	}
-	if b <= (1<<63-1)/512 {
-		size = b * 512
-	}
-	// Date d-MMM-yyyy.
-	a := s[tk[2].start:tk[2].end]
-	d1 := strings.IndexByte(a, '-')
-	if d1 < 1 || len(a) < d1+9 || a[d1+4] != '-' {
-		return false
-	}
-	d, ok1 := smallInt(a[:d1], 2)
-	mo := parseMonth(a[d1+1 : d1+4])
-	y, ok2 := smallInt(a[d1+5:], 4)
-	if !ok1 || !ok2 || mo == 0 || len(a)-d1-5 != 4 {
-		return false
-	}
-	h, mi, sec, ns, prec, ok := parseClock(s[tk[3].start:tk[3].end], true)
-	if !ok {
-		return false
-	}
-	t, ok := mkdate(y, mo, d, h, mi, sec, ns, c.loc)
-	if !ok {
-		return false
-	}
-	*e = Entry{Kind: File, Size: size, ModTime: t, Precision: prec}
-	rest := s[tk[3].end:]
-	rest = rest[skipSpace(rest, 0):]
-	if strings.HasPrefix(rest, "[") {
-		k := strings.IndexByte(rest, ']')
-		if k < 0 {
-			return false
-		}
-		owner := rest[1:k]
-		if comma := strings.IndexByte(owner, ','); comma >= 0 {
-			e.Group, e.Owner = strings.TrimSpace(owner[:comma]), strings.TrimSpace(owner[comma+1:])
-		} else {
-			e.Owner = strings.TrimSpace(owner)
-		}
-		rest = rest[k+1:]
-		rest = rest[skipSpace(rest, 0):]
-	}
-	if strings.HasPrefix(rest, "(") {
-		k := strings.IndexByte(rest, ')')
-		if k < 0 {
-			return false
-		}
-		m, ok := vmsProtection(rest[1:k])
-		if !ok {
-			return false
-		}
-		e.Mode, e.HasMode = m, true
-		rest = rest[k+1:]
-		rest = rest[skipSpace(rest, 0):]
-	}
-	if rest != "" {
+	if !haveSize || !haveDate {
 		return false
 	}
 	if len(name) > 4 && equalFold(name[len(name)-4:], ".dir") {
@@ -143,6 +148,72 @@ func parseVMS(c *ctx, s string, e *Entry) bool {
 		name = name[:len(name)-4]
 	}
 	e.RawName = name
+	return true
+}
+
+// vmsDate parses d-MMM-yyyy ("7-JAN-1997").
+func vmsDate(a string) (y, mo, d int, ok bool) {
+	d1 := strings.IndexByte(a, '-')
+	if d1 < 1 || len(a) != d1+9 || a[d1+4] != '-' {
+		return
+	}
+	d, ok1 := smallInt(a[:d1], 2)
+	mo = parseMonth(a[d1+1 : d1+4])
+	y, ok2 := smallInt(a[d1+5:], 4)
+	return y, mo, d, ok1 && ok2 && mo != 0
+}
+
+// vmsSize reads the size column: 512-byte blocks used, "used/allocated",
+// or a size with a unit ("12KB", "1.5MB") from servers that print one.
+// A size beyond int64 saturates.
+func vmsSize(t string) (int64, bool) {
+	blocks := t
+	if k := strings.IndexByte(t, '/'); k >= 0 {
+		if !allDigits(t[k+1:]) {
+			return 0, false
+		}
+		blocks = t[:k]
+	}
+	if b, ok := parseUint(blocks); ok {
+		if b > (1<<63-1)/512 {
+			return 1<<63 - 1, true
+		}
+		return b * 512, true
+	}
+	if blocks != t {
+		return 0, false
+	}
+	return unitSize(t)
+}
+
+// vmsOwner checks and stores an owner identifier: [OWNER], [GROUP,OWNER]
+// or a numeric UIC [300,11]. Each part is letters, digits, '$', '_' and
+// '-'; anything else is not VMS.
+func vmsOwner(id string, e *Entry) bool {
+	group, owner := "", id
+	if k := strings.IndexByte(id, ','); k >= 0 {
+		group, owner = id[:k], id[k+1:]
+		if !vmsIdent(group) {
+			return false
+		}
+	}
+	if !vmsIdent(owner) {
+		return false
+	}
+	e.Group, e.Owner = group, owner
+	return true
+}
+
+func vmsIdent(s string) bool {
+	if s == "" || len(s) > 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(isLetter(c) || isDigit(c) || c == '$' || c == '-') {
+			return false
+		}
+	}
 	return true
 }
 
