@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -34,6 +35,13 @@ type cli struct {
 	timeout     time.Duration
 	debug       bool
 	bookmark    string // -b NAME: remote arguments are paths on this bookmark's server
+	opt         verbFlags
+
+	// stdinTerminal and stderrTerminal tell whether a person is there
+	// to answer a question (rm -r's confirmation) or read a hint.
+	stdinTerminal, stderrTerminal bool
+	hintOnce                      sync.Once
+	stdinLines                    *bufio.Reader // answers to questions, once stdin was read
 
 	// The TUI's session secrets, by ui.SiteOf, for the queue's
 	// connections: typed passwords and certificates trusted once. They
@@ -46,23 +54,6 @@ type cli struct {
 	known     *trust.Store
 }
 
-// flags returns a FlagSet with the connection flags every verb takes.
-func (c *cli) flags(verb string) *flag.FlagSet {
-	fs := flag.NewFlagSet(verb, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.StringVar(&c.tlsMode, "tls", "", "auto|explicit|implicit|off")
-	fs.BoolVar(&c.insecure, "insecure", false, "accept any certificate")
-	fs.StringVar(&c.caFile, "ca", "", "PEM file of trusted certificates")
-	fs.StringVar(&c.fingerprint, "fingerprint", "", "SHA-256 fingerprint of the server certificate")
-	fs.BoolVar(&c.active, "active", false, "active mode")
-	fs.BoolVar(&c.clearData, "clear-data", false, "encrypt the control connection only (PROT C)")
-	fs.DurationVar(&c.timeout, "timeout", protocol.DefaultTimeout, "bound on every network wait")
-	fs.BoolVar(&c.debug, "debug", false, "print the conversation to stderr")
-	fs.StringVar(&c.bookmark, "b", "", "connect to the bookmark called NAME")
-	fs.StringVar(&c.bookmark, "bookmark", "", "connect to the bookmark called NAME")
-	return fs
-}
-
 // parseArgs parses flags anywhere among the arguments ("ferry get URL
 // --debug" works as well as "ferry get --debug URL") and returns the
 // positional arguments. Everything after "--" is positional.
@@ -73,7 +64,7 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, usageError{fmt.Sprintf("%s: %v", fs.Name(), err)}
+			return nil, flagError(fs, err)
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -82,6 +73,15 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+}
+
+// flagError turns a flag parsing error into a usage error, or into a
+// request for the verb's help for -h and --help.
+func flagError(fs *flag.FlagSet, err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return helpRequest{verb: fs.Name()}
+	}
+	return usageError{fmt.Sprintf("%s: %v", fs.Name(), err)}
 }
 
 // connect dials and logs in to the target's server with the flags'
@@ -187,6 +187,7 @@ func (c *cli) storedCredentials(t target) (user, pass string, found bool, err er
 	}
 	user = t.User
 	if t.HasPass {
+		c.passwordHint()
 		return user, t.Password, true, nil
 	}
 	if p, ok := os.LookupEnv("FERRY_PASSWORD"); ok {
@@ -208,6 +209,18 @@ func (c *cli) storedCredentials(t target) (user, pass string, found bool, err er
 		}
 	}
 	return user, "", false, nil
+}
+
+// passwordHint tells a person at a terminal, once, that a password on
+// the command line is a habit to drop: other users see it in ps, and the
+// shell keeps it in its history.
+func (c *cli) passwordHint() {
+	if !c.stderrTerminal {
+		return
+	}
+	c.hintOnce.Do(func() {
+		fmt.Fprintln(c.stderr, "ferry: hint: a password in the URL shows in ps and your shell history; put it in ~/.netrc or $FERRY_PASSWORD, or use a bookmark with password_cmd")
+	})
 }
 
 // needsPassword: anonymous logins go without one.
