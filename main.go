@@ -1,15 +1,12 @@
 // Command ferry is a terminal file manager for FTP and FTPS servers.
 //
-// With a verb it scripts the same engine the TUI uses:
+// With a verb it scripts the same engine the TUI uses: ls, get, put,
+// mirror (get -r and put -r copy trees), rm, mkdir, mv, chmod, cat, stat,
+// quote, bookmarks, and completion, man, help and version. With -b NAME
+// in place of a URL, a verb uses a bookmark's server and settings.
 //
-//	ferry ls  [flags] URL            list a directory, one entry per line
-//	ferry get [flags] URL [LOCAL]    download one file ("-" is stdout)
-//	ferry put [flags] LOCAL URL      upload one file
-//	ferry get -r, put -r, mirror     copy directory trees over parallel connections
-//	ferry bookmarks                  list bookmarks, name and URL
-//
-// With -b NAME in place of a URL, a verb uses a bookmark's server and
-// settings.
+// The verbs (help.go) and flags (flags.go) are tables: parsing, --help,
+// ferry(1) and the completion scripts read the same rows.
 //
 // Exit status: 0 on success, 1 when an operation failed, 2 on bad usage.
 package main
@@ -71,13 +68,13 @@ func isTerminal(f any) bool {
 func (c *cli) main(ctx context.Context, args []string) int {
 	verb, rest, err := splitVerb(args)
 	if err != nil {
-		return c.report(err)
+		return c.report(err, "")
 	}
 	if verb == "" {
-		return c.report(c.tui(ctx, rest))
+		return c.report(c.tui(ctx, rest), "")
 	}
 	v, _ := findVerb(verb)
-	return c.report(v.run(c, ctx, rest))
+	return c.report(v.run(c, ctx, rest), verb)
 }
 
 // splitVerb finds the verb among the arguments: the first one that is
@@ -112,8 +109,9 @@ func splitVerb(args []string) (verb string, rest []string, err error) {
 }
 
 // report prints an error with one "ferry:" prefix and returns the exit
-// status for it. A request for help prints the help to stdout.
-func (c *cli) report(err error) int {
+// status for it. A request for help prints the help to stdout. verb
+// names the verb that ran, if any, for the pointer to its help.
+func (c *cli) report(err error, verb string) int {
 	if err == nil {
 		return exitOK
 	}
@@ -133,7 +131,11 @@ func (c *cli) report(err error) int {
 	// reply or a file name.
 	fmt.Fprintf(c.stderr, "ferry: %s\n", safe.Text(strings.TrimPrefix(err.Error(), "ferry: ")))
 	if ue := (usageError{}); errors.As(err, &ue) {
-		fmt.Fprint(c.stderr, "run 'ferry --help' for usage\n")
+		if verb != "" && verb != "help" {
+			fmt.Fprintf(c.stderr, "run 'ferry %s --help' for its usage\n", verb)
+		} else {
+			fmt.Fprint(c.stderr, "run 'ferry --help' for usage\n")
+		}
 		return exitUsage
 	}
 	return exitFailed

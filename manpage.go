@@ -165,7 +165,10 @@ func writeManFlag(w io.Writer, f flagDef) {
 		head += ` \fI` + roff(f.Arg) + `\fR`
 	}
 	fmt.Fprintf(w, ".TP\n%s\n%s\n", head, roff(f.Help))
-	if len(f.Values) > 0 {
-		fmt.Fprintf(w, ".br\n%s\n", roff("One of: "+strings.Join(f.Values, ", ")+"."))
+	for _, v := range f.Values {
+		if !strings.Contains(f.Help, v) { // list them where the help does not
+			fmt.Fprintf(w, ".br\n%s\n", roff("One of: "+strings.Join(f.Values, ", ")+"."))
+			break
+		}
 	}
 }
