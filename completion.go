@@ -10,9 +10,6 @@ import (
 // the verb and flag tables, so it completes what this ferry accepts.
 // Bookmark names come from "ferry bookmarks" when the shell completes.
 func (c *cli) completion(args []string) error {
-	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help") {
-		return helpRequest{verb: "completion"}
-	}
 	if len(args) != 1 {
 		return usagef("completion takes one shell: bash, zsh or fish")
 	}

@@ -31,6 +31,9 @@ func TestHelpGoesToStdoutAndExitsZero(t *testing.T) {
 		{[]string{"chmod", "--help"}, "  -R "},
 		{[]string{"quote", "--help"}, "  ferry quote [flags] URL COMMAND [ARGS...]"},
 		{[]string{"completion", "--help"}, "  ferry completion bash|zsh|fish"},
+		{[]string{"version", "-h"}, "  ferry version\n"},
+		{[]string{"man", "--help"}, "  ferry man\n"},
+		{[]string{"help", "--help"}, "  ferry help [VERB]"},
 		{[]string{"ftp://h/", "--help"}, "  ferry [flags] VERB ARGS..."},
 	} {
 		code, out, errOut := ferry(t, c.args...)

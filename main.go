@@ -74,6 +74,9 @@ func (c *cli) main(ctx context.Context, args []string) int {
 		return c.report(c.tui(ctx, rest), "")
 	}
 	v, _ := findVerb(verb)
+	if len(rest) == 1 && isHelpFlag(rest[0]) {
+		return c.report(helpRequest{verb: verb}, verb) // also for the verbs that parse no flags
+	}
 	return c.report(v.run(c, ctx, rest), verb)
 }
 
@@ -88,7 +91,7 @@ func splitVerb(args []string) (verb string, rest []string, err error) {
 		switch {
 		case a == "--":
 			return "", args, nil
-		case a == "-h" || a == "--help" || a == "-help":
+		case isHelpFlag(a):
 			return "help", nil, nil
 		case a == "--version" || a == "-version":
 			return "version", nil, nil
@@ -107,6 +110,8 @@ func splitVerb(args []string) (verb string, rest []string, err error) {
 	}
 	return "", args, nil
 }
+
+func isHelpFlag(a string) bool { return a == "-h" || a == "--help" || a == "-help" }
 
 // report prints an error with one "ferry:" prefix and returns the exit
 // status for it. A request for help prints the help to stdout. verb

@@ -10,9 +10,6 @@ import (
 // man is "ferry man": ferry(1) in roff, built from the same verb and flag
 // tables and help texts as --help, so the two cannot drift apart.
 func (c *cli) man(args []string) error {
-	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help") {
-		return helpRequest{verb: "man"}
-	}
 	if len(args) > 0 {
 		return usagef("man takes no arguments")
 	}

@@ -157,6 +157,11 @@ func (c *cli) rm(ctx context.Context, args []string) error {
 	if len(pos) == 0 {
 		return usagef("rm takes one or more URLs (or -b NAME and paths)")
 	}
+	for _, a := range pos {
+		if b := path.Base(strings.TrimRight(a, "/")); b == "." || b == ".." {
+			return usagef("rm: refusing to remove %q: it names a directory by . or .., name it itself", a)
+		}
+	}
 	ts, err := c.remoteTargets(pos)
 	if err != nil {
 		return err

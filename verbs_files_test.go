@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
+	"ferry/bookmarks"
+	"ferry/config"
 	"ferry/protocol/ftptest"
 )
 
@@ -257,4 +260,67 @@ func TestQuotePrintsTheReplyAndFailsOnNegativeOnes(t *testing.T) {
 			t.Errorf("quote XYZZY -l: exit %d: %q", code, out)
 		}
 	})
+}
+
+// TestFileVerbsTakeABookmark: with -b NAME the verbs take paths relative
+// to the bookmark's remote_dir (absolute ones stand for themselves), and
+// its password_cmd and CA file.
+func TestFileVerbsTakeABookmark(t *testing.T) {
+	srv := ftptest.Start(t, ftptest.ProFTPD, ftptest.Options{})
+	srv.WriteFile(t, "site/index.html", []byte("<h1>hi</h1>"))
+	srv.WriteFile(t, "site/old/x", []byte("x"))
+	srv.WriteFile(t, "other/y", []byte("y"))
+	dir := configHome(t)
+	t.Setenv("SITE_PW", srv.Password)
+	host, port, _ := strings.Cut(srv.Addr, ":")
+	b := bookmarks.Bookmark{Name: "site", Host: host, User: srv.User, TLS: config.TLSExplicit,
+		CAFile: srv.CAFile, PasswordCmd: `printf '%s\n' "$SITE_PW"`, RemoteDir: "/site"}
+	b.Port, _ = strconv.Atoi(port)
+	addBookmarks(t, dir, b)
+
+	for _, c := range []struct {
+		args  []string
+		out   string
+		check func() bool
+	}{
+		{[]string{"cat", "-b", "site", "index.html", "/other/y"}, "<h1>hi</h1>y", nil},
+		{[]string{"mkdir", "-p", "-b", "site", "new/deeper"}, "", func() bool { return exists(srv.Path("site/new/deeper")) }},
+		{[]string{"mv", "-b", "site", "index.html", "new/"}, "", func() bool { return exists(srv.Path("site/new/index.html")) }},
+		{[]string{"chmod", "600", "-b", "site", "new/index.html"}, "", func() bool {
+			st, err := os.Stat(srv.Path("site/new/index.html"))
+			return err == nil && st.Mode().Perm() == 0o600
+		}},
+		{[]string{"rm", "-r", "-b", "site", "old"}, "", func() bool { return !exists(srv.Path("site/old")) }},
+		{[]string{"-b", "site", "quote", "NOOP"}, "200 NOOP command successful\n", nil},
+	} {
+		code, out, errOut := ferry(t, c.args...)
+		if code != 0 || (c.out != "" && out != c.out) || (c.check != nil && !c.check()) {
+			t.Errorf("%q: exit %d, out %q, stderr %s", c.args, code, out, errOut)
+		}
+	}
+	code, out, errOut := ferry(t, "stat", "-b", "site", "new/index.html")
+	if code != 0 || !strings.Contains(out, "rw-------") {
+		t.Errorf("stat -b: exit %d: %s%s", code, out, errOut)
+	}
+	if code, _, errOut := ferry(t, "rm", "-r", "-b", "site", "."); code != exitUsage || !exists(srv.Path("site")) {
+		t.Errorf("rm -r -b site .: exit %d: %s", code, errOut)
+	}
+}
+
+// TestWhatTheServerSendsIsPrintedEscaped: a file name with an escape
+// sequence, removed with -v, and a reply echoing one, printed by quote,
+// reach the terminal as \x1b, never as the raw byte.
+func TestWhatTheServerSendsIsPrintedEscaped(t *testing.T) {
+	s := ftptest.Start(t, ftptest.ProFTPD, ftptest.Options{})
+	t.Setenv("FERRY_PASSWORD", s.Password)
+	evil := "red\x1b[31m.txt"
+	s.WriteFile(t, "d/"+evil, []byte("x"))
+	code, out, errOut := ferry(t, "rm", "-r", "-v", "--ca", s.CAFile, serverURL(s, "ftpes", "d"))
+	if code != 0 || strings.Contains(out, "\x1b") || !strings.Contains(out, `removed d/red\x1b[31m.txt`) {
+		t.Errorf("rm -v: exit %d: %q %s", code, out, errOut)
+	}
+	code, out, _ = ferry(t, "quote", "--ca", s.CAFile, serverURL(s, "ftpes", ""), "CWD", "no\x1b[2Jdir")
+	if code != exitFailed || strings.Contains(out, "\x1b") || !strings.Contains(out, `no\x1b[2Jdir`) {
+		t.Errorf("quote CWD: exit %d: %q", code, out)
+	}
 }
