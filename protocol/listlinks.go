@@ -17,6 +17,11 @@ func (c *Conn) ListLinksFunc(ctx context.Context, path string, fn func(*listing.
 	if err := checkLine(path); err != nil {
 		return nil, err
 	}
+	if path != "" { // LIST lists a file or a missing path as if a folder; see ListFunc
+		if err := c.checkDir(ctx, path); err != nil {
+			return nil, err
+		}
+	}
 	if c.listDashA == dashARefused || strings.HasPrefix(path, "-") {
 		return c.list(ctx, withArg("LIST", path), listing.LIST, fn)
 	}
