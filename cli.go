@@ -81,6 +81,9 @@ func flagError(fs *flag.FlagSet, err error) error {
 	if errors.Is(err, flag.ErrHelp) {
 		return helpRequest{verb: fs.Name()}
 	}
+	if fs.Name() == "ferry" { // the file manager: report prints the one "ferry:"
+		return usageError{err.Error()}
+	}
 	return usageError{fmt.Sprintf("%s: %v", fs.Name(), err)}
 }
 
