@@ -97,6 +97,7 @@ func TestErrorsCarryOneFerryPrefix(t *testing.T) {
 	t.Setenv("FERRY_PASSWORD", s.Password)
 	for _, args := range [][]string{
 		{"frobnicate"},
+		{"--bogus"},
 		{"ls", "--bogus", "ftp://h/"},
 		{"ls", "-b", "nope"},
 		{"help", "nope"},
@@ -111,6 +112,13 @@ func TestErrorsCarryOneFerryPrefix(t *testing.T) {
 		if code == 0 || !strings.HasPrefix(first, "ferry: ") || strings.Count(first, "ferry:") != 1 {
 			t.Errorf("%q: exit %d, first line %q", args, code, first)
 		}
+	}
+	// Two failures of one verb: a line each, each with one prefix.
+	code, _, errOut := ferry(t, "rm", "--ca", s.CAFile, serverURL(s, "ftpes", "gone1"), serverURL(s, "ftpes", "gone2"))
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	if code != exitFailed || len(lines) != 2 || !strings.HasPrefix(lines[0], "ferry: rm ") || !strings.HasPrefix(lines[1], "ferry: rm ") ||
+		!strings.Contains(lines[1], "gone2") {
+		t.Errorf("two failed removals: exit %d:\n%s", code, errOut)
 	}
 }
 

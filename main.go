@@ -132,9 +132,16 @@ func (c *cli) report(err error, verb string) int {
 	if errors.As(err, &q) {
 		return exitFailed
 	}
-	// The message is escaped (safe.Text): it often carries a server's
-	// reply or a file name.
-	fmt.Fprintf(c.stderr, "ferry: %s\n", safe.Text(strings.TrimPrefix(err.Error(), "ferry: ")))
+	// A verb that went on after a failure (rm A B) joins its errors:
+	// each gets its own line and prefix. The message is escaped
+	// (safe.Text): it often carries a server's reply or a file name.
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
+	for _, e := range errs {
+		fmt.Fprintf(c.stderr, "ferry: %s\n", safe.Text(strings.TrimPrefix(e.Error(), "ferry: ")))
+	}
 	if ue := (usageError{}); errors.As(err, &ue) {
 		if verb != "" && verb != "help" {
 			fmt.Fprintf(c.stderr, "run 'ferry %s --help' for its usage\n", verb)
