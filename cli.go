@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -56,12 +57,14 @@ type cli struct {
 
 // parseArgs parses flags anywhere among the arguments ("ferry get URL
 // --debug" works as well as "ferry get --debug URL") and returns the
-// positional arguments. Everything after "--" is positional.
+// positional arguments. Everything after "--" is positional. One-letter
+// boolean flags may be combined, as in rm -rf.
 func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos, tail []string
 	if i := slices.Index(args, "--"); i >= 0 {
 		args, tail = args[:i], args[i+1:]
 	}
+	args = splitShortFlags(fs, args)
 	for {
 		if err := fs.Parse(args); err != nil {
 			return nil, flagError(fs, err)
@@ -73,6 +76,39 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+}
+
+// splitShortFlags turns "-rf" into "-r -f" when every letter is a
+// one-letter boolean flag of fs and "-rf" itself is not a flag.
+func splitShortFlags(fs *flag.FlagSet, args []string) []string {
+	var out []string
+	for _, a := range args {
+		letters := strings.TrimPrefix(a, "-")
+		if len(a) < 3 || a[0] != '-' || a[1] == '-' || strings.Contains(a, "=") || fs.Lookup(letters) != nil {
+			out = append(out, a)
+			continue
+		}
+		split := true
+		for _, r := range letters {
+			f := fs.Lookup(string(r))
+			if f == nil {
+				split = false
+				break
+			}
+			if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+				split = false
+				break
+			}
+		}
+		if !split {
+			out = append(out, a)
+			continue
+		}
+		for _, r := range letters {
+			out = append(out, "-"+string(r))
+		}
+	}
+	return out
 }
 
 // flagError turns a flag parsing error into a usage error, or into a

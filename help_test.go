@@ -88,6 +88,28 @@ func TestFlagsBeforeTheVerbAreTheVerbs(t *testing.T) {
 	}
 }
 
+// TestShortFlagsCombineOnlyWhenEveryLetterIsABooleanFlag: rm -rf is
+// rm -r -f; letters that are not boolean flags of the verb stay as they
+// are, for the flag parser to refuse or a mode to keep.
+func TestShortFlagsCombineOnlyWhenEveryLetterIsABooleanFlag(t *testing.T) {
+	c := newCLI(strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
+	for _, tc := range []struct{ verb, in, want string }{
+		{"rm", "-rf", "-r -f"},
+		{"rm", "-rfv x", "-r -f -v x"},
+		{"rm", "-R", "-R"},
+		{"rm", "-rx", "-rx"},
+		{"rm", "--rf", "--rf"},
+		{"rm", "-bx", "-bx"}, // -b takes a value
+		{"ls", "-la", "-la"},
+		{"chmod", "-R", "-R"},
+	} {
+		got := strings.Join(splitShortFlags(c.flags(tc.verb), strings.Fields(tc.in)), " ")
+		if got != tc.want {
+			t.Errorf("%s %s: %q, want %q", tc.verb, tc.in, got, tc.want)
+		}
+	}
+}
+
 // TestErrorsCarryOneFerryPrefix: usage and operation errors, the
 // unknown-verb one and a server's refusal, each start with exactly one
 // "ferry:".

@@ -372,9 +372,6 @@ func (c *cli) mv(ctx context.Context, args []string) error {
 	}
 	if into {
 		to = path.Join(cleanRemote(to), path.Base(from))
-		if strings.HasPrefix(pos[1], "/") && !strings.HasPrefix(to, "/") {
-			to = "/" + to
-		}
 	}
 	if err := s.conn.Rename(ctx, from, to); err != nil {
 		return fmt.Errorf("mv %s to %s: %w", t, show(to), err)

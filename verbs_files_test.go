@@ -47,7 +47,7 @@ func TestRmRemovesTreesWithoutFollowingLinks(t *testing.T) {
 		if code != exitFailed || !strings.Contains(errOut, "is a directory (rm -r") || !exists(s.Path("tree/a.txt")) {
 			t.Fatalf("rm of a directory without -r: exit %d: %s", code, errOut)
 		}
-		code, out, errOut := ferry(t, append(ca, "rm", "-r", "-v", url("tree"), url("single.txt"))...)
+		code, out, errOut := ferry(t, append(ca, "rm", "-rv", url("tree"), url("single.txt"))...)
 		if code != 0 {
 			t.Fatalf("rm -r: exit %d: %s", code, errOut)
 		}
@@ -92,6 +92,7 @@ func TestRmAsksOnATerminalUnlessForced(t *testing.T) {
 		{"\n", nil, false, true},
 		{"yes\n", nil, true, true},
 		{"", []string{"-f"}, true, false},
+		{"", []string{"-fv"}, true, false},
 	} {
 		s.WriteFile(t, "dir/file", []byte("x"))
 		var out, errOut bytes.Buffer
