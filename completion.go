@@ -119,6 +119,8 @@ _ferry() {
 	for _, vf := range valueFlags() {
 		fmt.Fprintf(&b, "    %s)\n        ", strings.Join(vf.spellings, "|"))
 		switch {
+		case vf.f.Complete == completeTheme:
+			fmt.Fprintf(&b, `COMPREPLY=($(compgen -W '%s'"$(cd "${XDG_CONFIG_HOME:-$HOME/.config}/ferry/themes" 2>/dev/null && for f in *.toml; do [ -e "$f" ] && printf '\n%%s' "${f%%.toml}"; done)" -- "$cur"))`, strings.Join(vf.f.Values, "\n"))
 		case len(vf.f.Values) > 0:
 			fmt.Fprintf(&b, "COMPREPLY=($(compgen -W '%s' -- \"$cur\"))", strings.Join(vf.f.Values, "\n"))
 		case vf.f.Complete == completeFiles:
@@ -186,6 +188,8 @@ _ferry() {
 	for _, vf := range valueFlags() {
 		fmt.Fprintf(&b, "    (%s) ", strings.Join(vf.spellings, "|"))
 		switch {
+		case vf.f.Complete == completeTheme:
+			fmt.Fprintf(&b, `local -a mine; mine=(${XDG_CONFIG_HOME:-$HOME/.config}/ferry/themes/*.toml(N:t:r)); compadd -- %s $mine`, strings.Join(vf.f.Values, " "))
 		case len(vf.f.Values) > 0:
 			fmt.Fprintf(&b, "compadd -- %s", strings.Join(vf.f.Values, " "))
 		case vf.f.Complete == completeFiles:
@@ -262,6 +266,9 @@ complete -c ferry -f
 		}
 		switch {
 		case f.Arg == "":
+		case f.Complete == completeTheme:
+			line += " -x -a " + fishQuote(strings.Join(f.Values, " ")+
+				" (for f in (set -q XDG_CONFIG_HOME; and echo $XDG_CONFIG_HOME; or echo $HOME/.config)/ferry/themes/*.toml; basename $f .toml; end)")
 		case len(f.Values) > 0:
 			line += " -x -a " + fishQuote(strings.Join(f.Values, " "))
 		case f.Complete == completeFiles:

@@ -44,6 +44,7 @@ func TestBashCompletesVerbsFlagsValuesBookmarksAndPaths(t *testing.T) {
 		bookmarks.Bookmark{Name: "nas", Host: "192.168.1.20"}, bookmarks.Bookmark{Name: "web", Host: "example.org"})
 	local := t.TempDir()
 	tree(t, local, map[string]string{"photos/a.jpg": "a", "notes.txt": "n"})
+	tree(t, dir, map[string]string{"themes/mytheme.toml": "base = \"mono\"\n"})
 
 	script := `source <(ferry completion bash) || exit 1
 complete -p ferry
@@ -57,6 +58,7 @@ c ferry rm --bookmark ''
 c ferry --tls ex
 c ferry mirror --on-conflict re
 c ferry --theme hi
+c ferry --theme m
 c ferry get --pa
 c ferry chmod -
 c ferry completion z
@@ -125,6 +127,7 @@ func TestFishCompletesVerbsAndBookmarks(t *testing.T) {
 	bin := buildFerry(t)
 	dir := configHome(t)
 	addBookmarks(t, dir, bookmarks.Bookmark{Name: "work", Host: "ftp.example.org"}, bookmarks.Bookmark{Name: "web", Host: "example.org"})
+	tree(t, dir, map[string]string{"themes/mytheme.toml": "base = \"mono\"\n"})
 	_, script, _ := ferry(t, "completion", "fish")
 	f := filepath.Join(t.TempDir(), "ferry.fish")
 	os.WriteFile(f, []byte(script), 0o644)

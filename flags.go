@@ -38,6 +38,7 @@ const (
 	completeNothing  completeKind = iota
 	completeFiles                 // local paths
 	completeBookmark              // bookmark names
+	completeTheme                 // Values and the themes/NAME.toml files of the configuration directory
 )
 
 // flagTargets is where parsed flags are stored: the settings every verb
@@ -109,7 +110,7 @@ func flagTable() []flagDef {
 			Help: "print the FTP conversation to stderr (the file manager: to debug.log), password masked",
 			bind: boolVar(func(t flagTargets) *bool { return &t.c.debug })},
 
-		{Names: []string{"theme"}, Arg: "NAME", Verbs: []string{""}, Values: themes.Builtins(),
+		{Names: []string{"theme"}, Arg: "NAME", Verbs: []string{""}, Values: themes.Builtins(), Complete: completeTheme,
 			Help: "colour theme: a built-in or themes/NAME.toml in the configuration directory",
 			bind: strVar(func(t flagTargets) *string { return &t.c.opt.theme }, "")},
 
