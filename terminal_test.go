@@ -30,14 +30,19 @@ func TestOnARealTerminalRmAsksAndAPasswordInTheURLEarnsAHint(t *testing.T) {
 		}
 		return string(out)
 	}
+	// Each run gets a session of its own, and none is killed before the
+	// end: a tmux server whose last session ends exits, and a session
+	// started at that moment fails.
+	session := ""
 	run := func(env, args string) {
+		session = fmt.Sprintf("t%d", time.Now().UnixNano())
 		script := fmt.Sprintf("XDG_CONFIG_HOME=%q %s %q %s; echo exit=$?; sleep 60", config, env, bin, args)
-		tm("new-session", "-d", "-s", "t", "-x", "200", "-y", "20", script)
+		tm("new-session", "-d", "-s", session, "-x", "200", "-y", "20", script)
 	}
 	waitFor := func(what string) string {
 		t.Helper()
 		for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-			sc := tm("capture-pane", "-p", "-J", "-t", "t")
+			sc := tm("capture-pane", "-p", "-J", "-t", session)
 			if strings.Contains(sc, what) {
 				return sc
 			}
@@ -57,12 +62,11 @@ func TestOnARealTerminalRmAsksAndAPasswordInTheURLEarnsAHint(t *testing.T) {
 	}{{"n", "exit=1", false}, {"y", "exit=0", true}} {
 		run(pw, fmt.Sprintf("rm -r --ca %q %q", s.CAFile, url))
 		waitFor("and everything in it? [y/N]")
-		tm("send-keys", "-t", "t", c.answer, "Enter")
+		tm("send-keys", "-t", session, c.answer, "Enter")
 		waitFor(c.exit)
 		if _, err := os.Stat(s.Path("dir")); (err != nil) != c.gone {
 			t.Errorf("answer %q: the directory is gone: %v", c.answer, err != nil)
 		}
-		tm("kill-session", "-t", "t")
 	}
 
 	withPass := "ftpes://" + s.User + ":" + s.Password + "@" + s.Addr + "/"
