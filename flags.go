@@ -52,7 +52,7 @@ type flagTargets struct {
 type verbFlags struct {
 	long      bool // ls -l
 	recursive bool // rm -r, chmod -R
-	force     bool // rm -f
+	force     bool // rm -f, mv -f
 	verbose   bool // rm -v
 	parents   bool // mkdir -p
 	theme     string
@@ -137,6 +137,9 @@ func flagTable() []flagDef {
 			bind: boolVar(func(t flagTargets) *bool { return &t.c.opt.recursive })},
 		{Names: []string{"f"}, Verbs: []string{"rm"},
 			Help: "do not ask before removing a directory tree",
+			bind: boolVar(func(t flagTargets) *bool { return &t.c.opt.force })},
+		{Names: []string{"f"}, Verbs: []string{"mv"},
+			Help: "replace a file or directory that exists at NEWPATH (without it, mv refuses)",
 			bind: boolVar(func(t flagTargets) *bool { return &t.c.opt.force })},
 		{Names: []string{"v"}, Verbs: []string{"rm"},
 			Help: "name each file and directory as it is removed",

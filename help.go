@@ -66,10 +66,11 @@ func verbTable() []verbDef {
 			Summary: "create directories",
 			Text:    "Creates the directory at each URL. With -p, missing parents are created too and an existing directory is no error.",
 			run:     func(c *cli, ctx context.Context, a []string) error { return c.mkdir(ctx, a) }},
-		{Name: "mv", Synopsis: []string{"[flags] URL NEWPATH", "[flags] -b NAME PATH NEWPATH"},
+		{Name: "mv", Synopsis: []string{"[-f] [flags] URL NEWPATH", "[-f] [flags] -b NAME PATH NEWPATH"},
 			Summary: "rename or move a file or directory on the server",
 			Text: "Renames the file or directory at URL to NEWPATH on the same server: relative to the login directory (with -b, to the bookmark's remote_dir) unless it starts with /. " +
-				"When NEWPATH is an existing directory or ends in /, the file moves into it under its own name.",
+				"When NEWPATH is an existing directory or ends in /, the file moves into it under its own name. " +
+				"A file or directory already there is kept and mv fails, unless -f is given.",
 			run: func(c *cli, ctx context.Context, a []string) error { return c.mv(ctx, a) }},
 		{Name: "chmod", Synopsis: []string{"MODE [-R] [flags] URL...", "MODE [-R] [flags] -b NAME PATH..."},
 			Summary: "change permissions (644 or u+x style)",

@@ -373,6 +373,17 @@ func (c *cli) mv(ctx context.Context, args []string) error {
 	if into {
 		to = path.Join(cleanRemote(to), path.Base(from))
 	}
+	// Servers replace an existing file on RNTO without a word; mv does
+	// so only when told, as the file manager asks first.
+	if !c.opt.force {
+		exists, err := s.conn.Exists(ctx, to)
+		if err != nil {
+			return fmt.Errorf("mv %s: checking %s: %w", t, show(to), err)
+		}
+		if exists {
+			return fmt.Errorf("mv %s: %s exists; mv -f replaces it", t, show(to))
+		}
+	}
 	if err := s.conn.Rename(ctx, from, to); err != nil {
 		return fmt.Errorf("mv %s to %s: %w", t, show(to), err)
 	}

@@ -160,6 +160,17 @@ func TestMvRenamesAndMovesIntoFolders(t *testing.T) {
 		if code, _, errOut := ferry(t, append(ca, "mv", url("nope"), "x")...); code != exitFailed || !strings.Contains(errOut, "55") {
 			t.Errorf("mv of a missing file: exit %d: %s", code, errOut)
 		}
+		// An existing target is kept unless -f.
+		s.WriteFile(t, "new.txt", []byte("new"))
+		s.WriteFile(t, "old.txt", []byte("old"))
+		code, _, errOut := ferry(t, append(ca, "mv", url("new.txt"), "old.txt")...)
+		if b, _ := os.ReadFile(s.Path("old.txt")); code != exitFailed || string(b) != "old" || !exists(s.Path("new.txt")) || !strings.Contains(errOut, "mv -f replaces it") {
+			t.Errorf("mv onto an existing file: exit %d, old.txt %q: %s", code, b, errOut)
+		}
+		code, _, errOut = ferry(t, append(ca, "mv", "-f", url("new.txt"), "old.txt")...)
+		if b, _ := os.ReadFile(s.Path("old.txt")); code != 0 || string(b) != "new" || exists(s.Path("new.txt")) {
+			t.Errorf("mv -f onto an existing file: exit %d, old.txt %q: %s", code, b, errOut)
+		}
 	})
 }
 
