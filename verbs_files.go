@@ -551,7 +551,12 @@ func (c *cli) stat(ctx context.Context, args []string) error {
 		sort.Strings(facts)
 		e = mergeStat(e, m, lerr == nil)
 	} else if lerr != nil {
-		return fmt.Errorf("stat %s: %w", t, lerr)
+		// The login or root directory has no parent listing to be found
+		// in; that it is a directory is all such a server can tell.
+		if dir, err := s.isDir(ctx, p); err != nil || !dir || (p != "" && p != "/") {
+			return fmt.Errorf("stat %s: %w", t, lerr)
+		}
+		e = listing.Entry{Kind: listing.Dir, Size: -1}
 	}
 	writeStat(bufio.NewWriter(c.stdout), t, e, facts)
 	return nil

@@ -252,9 +252,14 @@ func TestStatShowsTypeSizeAndPermissions(t *testing.T) {
 		if strings.Contains(out, "permissions:") && !strings.Contains(out, "rw-r-----") {
 			t.Errorf("permissions shown wrong:\n%s", out)
 		}
-		code, out, errOut = ferry(t, append(ca, "stat", url("dir"))...)
-		if code != 0 || !strings.Contains(out, "type:        dir\n") {
-			t.Errorf("stat of a directory: exit %d: %s%s", code, out, errOut)
+		for _, p := range []string{"dir", ""} {
+			code, out, errOut = ferry(t, append(ca, "stat", url(p))...)
+			if code != 0 || !strings.Contains(out, "type:        dir\n") {
+				t.Errorf("stat of the directory %q: exit %d: %s%s", p, code, out, errOut)
+			}
+		}
+		if code, _, errOut := ferry(t, append(ca, "stat", url("missing"))...); code != exitFailed {
+			t.Errorf("stat of a missing file: exit %d: %s", code, errOut)
 		}
 	})
 }
