@@ -17,6 +17,7 @@ type verbDef struct {
 	Synopsis []string // argument lines after "ferry NAME "
 	Summary  string   // one line in the list of verbs
 	Text     string   // paragraphs (separated by a blank line) for help VERB and ferry(1)
+	Lines    []string // shown as they are after Text: commands to copy
 	// Args says what a shell completes for positional arguments.
 	Args completeKind
 	run  func(c *cli, ctx context.Context, args []string) error
@@ -98,11 +99,17 @@ func verbTable() []verbDef {
 		{Name: "completion", Synopsis: []string{"bash|zsh|fish"},
 			Summary: "print a shell completion script",
 			Text: "Prints a script that completes verbs, flags, flag values (TLS modes, conflict policies, themes), bookmark names after -b, and local paths. " +
-				"Load it from your shell's start-up file; see INSTALLING COMPLETION below.",
+				"Install it for your shell with one of:",
+			Lines: []string{
+				"source <(ferry completion bash)                  # bash, in ~/.bashrc",
+				`ferry completion zsh > "${fpath[1]}/_ferry"      # zsh, then start a new shell`,
+				"ferry completion fish > ~/.config/fish/completions/ferry.fish",
+			},
 			run: func(c *cli, ctx context.Context, a []string) error { return c.completion(a) }},
 		{Name: "man", Synopsis: []string{""},
 			Summary: "print the manual page ferry(1) in roff",
-			Text:    "Prints this manual in roff. Read it with: man -l <(ferry man); install it with: ferry man > ~/.local/share/man/man1/ferry.1",
+			Text:    "Prints the manual in roff. Read it, or install it, with:",
+			Lines:   []string{"man -l <(ferry man)", "ferry man > ~/.local/share/man/man1/ferry.1"},
 			run:     func(c *cli, ctx context.Context, a []string) error { return c.man(a) }},
 		{Name: "help", Synopsis: []string{"[VERB]"},
 			Summary: "show usage, or a verb's usage and flags",
@@ -192,6 +199,12 @@ func writeVerbHelp(w io.Writer, v verbDef) {
 	}
 	for _, p := range strings.Split(v.Text, "\n\n") {
 		fmt.Fprintf(w, "\n%s\n", wrap(p, 0, 80))
+	}
+	if len(v.Lines) > 0 {
+		fmt.Fprintln(w)
+		for _, l := range v.Lines {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
 	}
 	own, conn := splitFlags(v.Name)
 	if len(own) > 0 {

@@ -17,9 +17,11 @@ func (c *cli) man(args []string) error {
 	return nil
 }
 
-// The manual's sections beyond what --help shows.
-var (
-	manFiles = [][2]string{
+// The manual's sections beyond what --help shows, as functions: data,
+// not package state.
+
+func manFiles() [][2]string {
+	return [][2]string{
 		{"$XDG_CONFIG_HOME/ferry/bookmarks.toml", "saved servers (default ~/.config/ferry/bookmarks.toml); ferry bookmarks lists them"},
 		{"$XDG_CONFIG_HOME/ferry/known_certs.toml", "certificates you chose to trust, pinned for their host and port"},
 		{"$XDG_CONFIG_HOME/ferry/config.toml", "settings of the file manager: theme, sort, parallel transfers, keys"},
@@ -27,14 +29,20 @@ var (
 		{"$XDG_STATE_HOME/ferry/debug.log", "the file manager's FTP conversation with --debug (default ~/.local/state/ferry)"},
 		{"~/.netrc", "logins and passwords by host ($NETRC names another file)"},
 	}
-	manEnv = [][2]string{
+}
+
+func manEnv() [][2]string {
+	return [][2]string{
 		{"FERRY_PASSWORD", "the password, for URLs and bookmarks alike"},
 		{"NETRC", "the netrc file to read instead of ~/.netrc"},
 		{"XDG_CONFIG_HOME, XDG_STATE_HOME", "where ferry's configuration and state live"},
 		{"VISUAL, EDITOR", "the editor the file manager opens files in"},
 		{"NO_COLOR", "when set and no theme is named, the mono theme"},
 	}
-	manExamples = [][2]string{
+}
+
+func manExamples() [][2]string {
+	return [][2]string{
 		{"ferry ls ftpes://alice@ftp.example.org/pub", "list a directory over explicit TLS"},
 		{"ferry get ftps://alice@example.org/backup.tar -", "download to standard output"},
 		{"ferry --ca ca.pem put notes.txt ftpes://alice@example.org/inbox/", "upload into a directory, trusting ca.pem"},
@@ -43,12 +51,7 @@ var (
 		{"ferry chmod u+x -b work bin/deploy.sh", "make a file executable"},
 		{"ferry quote ftp://ftp.example.org SYST", "ask the server what it runs"},
 	}
-	manCompletion = [][2]string{
-		{"bash", "source <(ferry completion bash)   # in ~/.bashrc"},
-		{"zsh", `ferry completion zsh > "${fpath[1]}/_ferry"   # then restart zsh`},
-		{"fish", "ferry completion fish > ~/.config/fish/completions/ferry.fish"},
-	}
-)
+}
 
 // roff escapes text for a roff line: backslashes, hyphens (so flags
 // stay ASCII and searchable), and a leading dot or quote.
@@ -103,6 +106,14 @@ func writeMan(w io.Writer) {
 			first = false
 			p("%s", roff(t))
 		}
+		if len(v.Lines) > 0 {
+			p(".IP")
+			p(".nf")
+			for _, l := range v.Lines {
+				p("%s", roff(l))
+			}
+			p(".fi")
+		}
 		own, _ := splitFlags(v.Name)
 		if len(own) > 0 {
 			p(".RS")
@@ -123,13 +134,13 @@ func writeMan(w io.Writer) {
 	para(helpPassword)
 	para(helpBookmark)
 	p(".SH FILES")
-	for _, f := range manFiles {
+	for _, f := range manFiles() {
 		p(".TP")
 		p(`.I %s`, roff(f[0]))
 		p("%s", roff(f[1]))
 	}
 	p(".SH ENVIRONMENT")
-	for _, e := range manEnv {
+	for _, e := range manEnv() {
 		p(".TP")
 		p(`.B %s`, roff(e[0]))
 		p("%s", roff(e[1]))
@@ -137,17 +148,18 @@ func writeMan(w io.Writer) {
 	p(".SH EXIT STATUS")
 	para(helpExit)
 	p(".SH EXAMPLES")
-	for _, e := range manExamples {
+	for _, e := range manExamples() {
 		p(".TP")
 		p(`.B %s`, roff(e[0]))
 		p("%s", roff(e[1]))
 	}
 	p(".SH INSTALLING COMPLETION")
-	for _, s := range manCompletion {
-		p(".TP")
-		p(`.B %s`, roff(s[0]))
-		p("%s", roff(s[1]))
+	completion, _ := findVerb("completion")
+	p(".nf")
+	for _, l := range completion.Lines {
+		p("%s", roff(l))
 	}
+	p(".fi")
 	p(".SH SEE ALSO")
 	p(`\fBlftp\fR(1), \fBcurl\fR(1), \fBnetrc\fR(5)`)
 }

@@ -28,7 +28,14 @@ func TestManPageRendersWithEveryVerbAndFlag(t *testing.T) {
 		t.Fatalf("man -l: %v\n%s", err, stderr.String())
 	}
 	text := string(out)
-	for _, want := range []string{"FERRY(1)", "NAME", "SYNOPSIS", "VERBS", "OPTIONS", "URLS", "FILES", "ENVIRONMENT", "EXIT STATUS", "EXAMPLES", "FERRY_PASSWORD"} {
+	if groff, err := exec.LookPath("groff"); err == nil {
+		// The strictest reading: every warning on.
+		check := exec.Command(groff, "-man", "-ww", "-z", page)
+		if out, err := check.CombinedOutput(); err != nil || len(out) > 0 {
+			t.Errorf("groff -ww: %v\n%s", err, out)
+		}
+	}
+	for _, want := range []string{"FERRY(1)", "NAME", "SYNOPSIS", "VERBS", "OPTIONS", "URLS", "FILES", "ENVIRONMENT", "EXIT STATUS", "EXAMPLES", "FERRY_PASSWORD", "ferry completion fish > ~/.config/fish/completions/ferry.fish"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the rendered page lacks %q", want)
 		}
