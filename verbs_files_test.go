@@ -340,4 +340,9 @@ func TestWhatTheServerSendsIsPrintedEscaped(t *testing.T) {
 	if code != exitFailed || strings.Contains(out, "\x1b") || !strings.Contains(out, `no\x1b[2Jdir`) {
 		t.Errorf("quote CWD: exit %d: %q", code, out)
 	}
+	// An error carrying the server's reply, which echoes the name.
+	code, _, errOut = ferry(t, "cat", "--ca", s.CAFile, serverURL(s, "ftpes", "no%1B%5B2Jfile"))
+	if code != exitFailed || strings.Contains(errOut, "\x1b") || !strings.Contains(errOut, `no\x1b[2Jfile`) {
+		t.Errorf("cat of a missing file: exit %d: %q", code, errOut)
+	}
 }
