@@ -50,12 +50,12 @@ type flagTargets struct {
 
 // verbFlags holds the flags of single verbs (ls -l, rm -r -f -v, ...).
 type verbFlags struct {
-	long      bool // ls -l
-	recursive bool // rm -r, chmod -R
-	force     bool // rm -f, mv -f
-	verbose   bool // rm -v
-	parents   bool // mkdir -p
-	theme     string
+	long      bool   // ls -l
+	recursive bool   // rm -r, chmod -R
+	force     bool   // rm -f, mv -f
+	verbose   bool   // rm -v
+	parents   bool   // mkdir -p
+	theme     string // --theme, the file manager's
 }
 
 // connVerbs are the verbs that connect to a server, and "" for the file
@@ -77,6 +77,12 @@ func boolVar(field func(flagTargets) *bool) func(*flag.FlagSet, string, flagTarg
 
 // flagTable returns every flag of the command line. Connection flags
 // come first, then the flags of single verbs.
+//
+// To add a flag, add a row: its Names, Arg (for a value), Help and Verbs
+// (conn for a connection setting, tree for the tree verbs, or a list),
+// and a bind that stores into a field of cli (or verbFlags, treeFlags).
+// --help, help VERB, ferry(1) and the completion scripts then show it;
+// README's flag table is written by hand.
 func flagTable() []flagDef {
 	conn, tree := connVerbs(), treeVerbs()
 	return []flagDef{
