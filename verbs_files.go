@@ -13,6 +13,7 @@ import (
 	"ferry/filemode"
 	"ferry/protocol"
 	"ferry/protocol/listing"
+	"ferry/transfers"
 )
 
 // The file verbs (rm, mkdir, mv, chmod, cat, stat, quote) take URLs, or
@@ -206,16 +207,21 @@ func (c *cli) rmOne(ctx context.Context, ss *sessions, t target) error {
 			return errors.Join(fmt.Errorf("rm %s: not removed", t), err)
 		}
 	}
-	if err := c.removeTree(ctx, s, p, e); err != nil {
+	if err := c.removeTree(ctx, s, p, e, 0); err != nil {
 		return fmt.Errorf("rm %s: %w", t, err)
 	}
 	return nil
 }
 
+// maxTreeDepth bounds how deep rm -r and chmod -R descend, as the
+// transfer queue's walks are bounded: a server whose folders contain
+// themselves must not recurse without end.
+const maxTreeDepth = transfers.DefaultMaxDepth
+
 // removeTree removes p, and when it is a directory everything in it,
 // deepest first. Links are removed with DELE like files: the listing
 // says they are links, and they are never listed into.
-func (c *cli) removeTree(ctx context.Context, s *session, p string, e listing.Entry) error {
+func (c *cli) removeTree(ctx context.Context, s *session, p string, e listing.Entry, depth int) error {
 	if e.Kind != listing.Dir {
 		if err := s.conn.Delete(ctx, p); err != nil {
 			return fmt.Errorf("%s: %w", show(p), err)
@@ -223,12 +229,15 @@ func (c *cli) removeTree(ctx context.Context, s *session, p string, e listing.En
 		c.removed(p)
 		return nil
 	}
+	if depth >= maxTreeDepth {
+		return fmt.Errorf("%s was not removed: deeper than %d folders", show(p), maxTreeDepth)
+	}
 	kids, err := s.children(ctx, p)
 	if err != nil {
 		return fmt.Errorf("%s was not removed: %w", show(p), err)
 	}
 	for _, k := range kids {
-		if err := c.removeTree(ctx, s, path.Join(p, k.RawName), k); err != nil {
+		if err := c.removeTree(ctx, s, path.Join(p, k.RawName), k, depth+1); err != nil {
 			return err
 		}
 	}
@@ -443,7 +452,7 @@ func (c *cli) chmod(ctx context.Context, args []string) error {
 				continue
 			}
 		}
-		if err := c.chmodTree(ctx, s, p, e, mode); err != nil {
+		if err := c.chmodTree(ctx, s, p, e, mode, 0); err != nil {
 			failed = errors.Join(failed, fmt.Errorf("chmod %s: %w", t, err))
 		}
 	}
@@ -452,7 +461,7 @@ func (c *cli) chmod(ctx context.Context, args []string) error {
 
 // chmodTree applies mode to p (whose listing entry is e when the mode or
 // -R needs it), then with -R to everything below it.
-func (c *cli) chmodTree(ctx context.Context, s *session, p string, e listing.Entry, mode filemode.Mode) error {
+func (c *cli) chmodTree(ctx context.Context, s *session, p string, e listing.Entry, mode filemode.Mode, depth int) error {
 	if c.opt.recursive && e.Kind == listing.Symlink {
 		return nil
 	}
@@ -469,12 +478,15 @@ func (c *cli) chmodTree(ctx context.Context, s *session, p string, e listing.Ent
 	if !c.opt.recursive || e.Kind != listing.Dir {
 		return nil
 	}
+	if depth >= maxTreeDepth {
+		return fmt.Errorf("%s: deeper than %d folders; not descending", show(p), maxTreeDepth)
+	}
 	kids, err := s.children(ctx, p)
 	if err != nil {
 		return err
 	}
 	for _, k := range kids {
-		if err := c.chmodTree(ctx, s, path.Join(p, k.RawName), k, mode); err != nil {
+		if err := c.chmodTree(ctx, s, path.Join(p, k.RawName), k, mode, depth+1); err != nil {
 			return err
 		}
 	}

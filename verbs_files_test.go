@@ -346,3 +346,19 @@ func TestWhatTheServerSendsIsPrintedEscaped(t *testing.T) {
 		t.Errorf("cat of a missing file: exit %d: %q", code, errOut)
 	}
 }
+
+// TestTreeWalksStopAtTheDepthBound: rm -r and chmod -R refuse to descend
+// past maxTreeDepth folders (a server whose folders contain themselves
+// would otherwise never end), and say so.
+func TestTreeWalksStopAtTheDepthBound(t *testing.T) {
+	s := ftptest.Start(t, ftptest.VSFTPD, ftptest.Options{})
+	t.Setenv("FERRY_PASSWORD", s.Password)
+	deep := "top" + strings.Repeat("/d", maxTreeDepth+1)
+	s.WriteFile(t, deep+"/bottom.txt", []byte("x"))
+	for _, args := range [][]string{{"chmod", "-R", "755"}, {"rm", "-r"}} {
+		code, _, errOut := ferry(t, append(args, "--ca", s.CAFile, serverURL(s, "ftpes", "top"))...)
+		if code != exitFailed || !strings.Contains(errOut, "deeper than 64 folders") || !exists(s.Path(deep+"/bottom.txt")) {
+			t.Errorf("%q: exit %d: %s", args, code, errOut)
+		}
+	}
+}
