@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"ferry/filemode"
+	"ferry/internal/safe"
 	"ferry/protocol"
 	"ferry/protocol/listing"
 	"ferry/transfers"
@@ -76,8 +77,8 @@ func (c *cli) remoteTargets(args []string) ([]target, error) {
 	return ts, nil
 }
 
-// show makes a path or text from the server safe to print.
-func show(s string) string { return listing.DisplayName(s) }
+// show makes a path or text from the server safe to print on one line.
+func show(s string) string { return safe.Line(s) }
 
 // isDir reports whether p is a directory (or a link to one) on the
 // server: CWD into it succeeds. The session returns to its home after.
