@@ -58,3 +58,26 @@ func TestOnlySymbolicModesNeedTheCurrentMode(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParse: any string either fails to parse or yields a mode whose
+// result, on any current mode, is permission bits only, and the same
+// every time.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"644", "u+x", "a=rX,u+s", "go-w", "+t", "o=u", "u+x,", "7777"} {
+		f.Add(s, uint32(0o644), false)
+	}
+	f.Fuzz(func(t *testing.T, s string, cur uint32, dir bool) {
+		m, err := Parse(s)
+		if err != nil {
+			return
+		}
+		in := fs.FileMode(cur) & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)
+		got := m.Apply(in, dir)
+		if got&^(fs.ModePerm|fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky) != 0 {
+			t.Fatalf("%q on %v: %v has more than permission bits", s, in, got)
+		}
+		if again := m.Apply(in, dir); again != got {
+			t.Fatalf("%q on %v: %v, then %v", s, in, got, again)
+		}
+	})
+}
