@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,6 +38,13 @@ type cli struct {
 	debug       bool
 	encoding    string // --encoding: the server's charset for names; "" lets a bookmark decide
 	bookmark    string // -b NAME: remote arguments are paths on this bookmark's server
+	opt         verbFlags
+
+	// stdinTerminal and stderrTerminal tell whether a person is there
+	// to answer a question (rm -r's confirmation) or read a hint.
+	stdinTerminal, stderrTerminal bool
+	hintOnce                      sync.Once
+	stdinLines                    *bufio.Reader // answers to questions, once stdin was read
 
 	// The file manager's sites, by ui.SiteOf: the panes register the
 	// sites they opened (with a typed password, a certificate trusted
@@ -48,35 +57,19 @@ type cli struct {
 	known     *trust.Store
 }
 
-// flags returns a FlagSet with the connection flags every verb takes.
-func (c *cli) flags(verb string) *flag.FlagSet {
-	fs := flag.NewFlagSet(verb, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.StringVar(&c.tlsMode, "tls", "", "auto|explicit|implicit|off")
-	fs.BoolVar(&c.insecure, "insecure", false, "accept any certificate")
-	fs.StringVar(&c.caFile, "ca", "", "PEM file of trusted certificates")
-	fs.StringVar(&c.fingerprint, "fingerprint", "", "SHA-256 fingerprint of the server certificate")
-	fs.BoolVar(&c.active, "active", false, "active mode")
-	fs.BoolVar(&c.clearData, "clear-data", false, "encrypt the control connection only (PROT C)")
-	fs.DurationVar(&c.timeout, "timeout", protocol.DefaultTimeout, "bound on every network wait")
-	fs.BoolVar(&c.debug, "debug", false, "print the conversation to stderr")
-	fs.StringVar(&c.encoding, "encoding", "", "charset of the server's file names (auto, utf-8, latin1, shift_jis, ...)")
-	fs.StringVar(&c.bookmark, "b", "", "connect to the bookmark called NAME")
-	fs.StringVar(&c.bookmark, "bookmark", "", "connect to the bookmark called NAME")
-	return fs
-}
-
 // parseArgs parses flags anywhere among the arguments ("ferry get URL
 // --debug" works as well as "ferry get --debug URL") and returns the
-// positional arguments. Everything after "--" is positional.
+// positional arguments. Everything after "--" is positional. One-letter
+// boolean flags may be combined, as in rm -rf.
 func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos, tail []string
 	if i := slices.Index(args, "--"); i >= 0 {
 		args, tail = args[:i], args[i+1:]
 	}
+	args = splitShortFlags(fs, args)
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, usageError{fmt.Sprintf("%s: %v", fs.Name(), err)}
+			return nil, flagError(fs, err)
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -85,6 +78,51 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+}
+
+// splitShortFlags turns "-rf" into "-r -f" when every letter is a
+// one-letter boolean flag of fs and "-rf" itself is not a flag.
+func splitShortFlags(fs *flag.FlagSet, args []string) []string {
+	var out []string
+	for _, a := range args {
+		letters := strings.TrimPrefix(a, "-")
+		if len(a) < 3 || a[0] != '-' || a[1] == '-' || strings.Contains(a, "=") || fs.Lookup(letters) != nil {
+			out = append(out, a)
+			continue
+		}
+		split := true
+		for _, r := range letters {
+			f := fs.Lookup(string(r))
+			if f == nil {
+				split = false
+				break
+			}
+			if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+				split = false
+				break
+			}
+		}
+		if !split {
+			out = append(out, a)
+			continue
+		}
+		for _, r := range letters {
+			out = append(out, "-"+string(r))
+		}
+	}
+	return out
+}
+
+// flagError turns a flag parsing error into a usage error, or into a
+// request for the verb's help for -h and --help.
+func flagError(fs *flag.FlagSet, err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return helpRequest{verb: fs.Name()}
+	}
+	if fs.Name() == "ferry" { // the file manager: report prints the one "ferry:"
+		return usageError{err.Error()}
+	}
+	return usageError{fmt.Sprintf("%s: %v", fs.Name(), err)}
 }
 
 // connect dials and logs in to the target's server with the flags'
@@ -204,6 +242,7 @@ func (c *cli) storedCredentials(t target) (user, pass string, found bool, err er
 	}
 	user = t.User
 	if t.HasPass {
+		c.passwordHint()
 		return user, t.Password, true, nil
 	}
 	if p, ok := os.LookupEnv("FERRY_PASSWORD"); ok {
@@ -225,6 +264,18 @@ func (c *cli) storedCredentials(t target) (user, pass string, found bool, err er
 		}
 	}
 	return user, "", false, nil
+}
+
+// passwordHint tells a person at a terminal, once, that a password on
+// the command line is a habit to drop: other users see it in ps, and the
+// shell keeps it in its history.
+func (c *cli) passwordHint() {
+	if !c.stderrTerminal {
+		return
+	}
+	c.hintOnce.Do(func() {
+		fmt.Fprintln(c.stderr, "ferry: hint: a password in the URL shows in ps and your shell history; put it in ~/.netrc or $FERRY_PASSWORD, or use a bookmark with password_cmd")
+	})
 }
 
 // needsPassword: anonymous logins go without one.

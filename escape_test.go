@@ -30,7 +30,7 @@ func terminalControls(t *testing.T, what, s string) {
 
 func TestErrorLinesAreEscaped(t *testing.T) {
 	var stderr bytes.Buffer
-	code := report(errors.New("get x: ftp: RETR: 550 \x1b]0;owned\x07\u202e\nsecond line"), &stderr)
+	code := newCLI(strings.NewReader(""), &bytes.Buffer{}, &stderr).report(errors.New("get x: ftp: RETR: 550 \x1b]0;owned\x07\u202e\nsecond line"), "")
 	if code != exitFailed {
 		t.Errorf("exit %d", code)
 	}

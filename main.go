@@ -1,15 +1,12 @@
 // Command ferry is a terminal file manager for FTP and FTPS servers.
 //
-// With a verb it scripts the same engine the TUI uses:
+// With a verb it scripts the same engine the TUI uses: ls, get, put,
+// mirror (get -r and put -r copy trees), rm, mkdir, mv, chmod, cat, stat,
+// quote, bookmarks, and completion, man, help and version. With -b NAME
+// in place of a URL, a verb uses a bookmark's server and settings.
 //
-//	ferry ls  [flags] URL            list a directory, one entry per line
-//	ferry get [flags] URL [LOCAL]    download one file ("-" is stdout)
-//	ferry put [flags] LOCAL URL      upload one file
-//	ferry get -r, put -r, mirror     copy directory trees over parallel connections
-//	ferry bookmarks                  list bookmarks, name and URL
-//
-// With -b NAME in place of a URL, a verb uses a bookmark's server and
-// settings.
+// The verbs (help.go) and flags (flags.go) are tables: parsing, --help,
+// ferry(1) and the completion scripts read the same rows.
 //
 // Exit status: 0 on success, 1 when an operation failed, 2 on bad usage.
 package main
@@ -21,54 +18,14 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 
+	"golang.org/x/term"
+
 	"ferry/internal/safe"
 )
-
-const usage = `usage:
-  ferry [flags] [URL]              the full-screen file manager (connected to URL if given)
-  ferry ls  [flags] URL            one entry per line, no header
-  ferry get [flags] URL [LOCAL]    download one file (LOCAL defaults to its base name, "-" is stdout)
-  ferry put [flags] LOCAL URL      upload one file
-  ferry get -r [flags] URL [LOCALDIR]          download a directory tree (into LOCALDIR/NAME if
-                                               LOCALDIR exists, else as LOCALDIR; default .)
-  ferry put -r [flags] LOCALDIR URL            upload a directory tree (into URL/NAME if URL ends in /)
-  ferry mirror [flags] URL LOCALDIR            make LOCALDIR a copy of the remote directory's contents
-  ferry mirror --reverse [flags] LOCALDIR URL  make the remote directory a copy of LOCALDIR's contents
-    --parallel N          connections at once, 1-10 (default 4)
-    --on-conflict POLICY  for files that exist: newer (default: transfer when the source is newer
-                          or the sizes differ), overwrite, skip, resume, rename (keep both)
-  ferry copy [-r] [--fxp] SRC DST  copy between any two places, each a URL or a local path; between
-                                   two servers, directly (FXP) with --fxp when both allow it, else
-                                   relayed through ferry; takes --parallel and --on-conflict
-  ferry bookmarks                  list bookmarks: name, a tab, URL (no passwords)
-
-URL: ftp://[user[:pass]@]host[:port]/path   (TLS when offered: --tls auto)
-     ftpes://...                             (explicit TLS required)
-     ftps://...                              (implicit TLS, default port 990)
-password: from the URL, else $FERRY_PASSWORD, else ~/.netrc, else a prompt on a terminal
-
--b NAME replaces the URL with a bookmark from ~/.config/ferry/bookmarks.toml:
-  ferry ls -b NAME [PATH]   ferry get -b NAME PATH [LOCAL]   ferry put -b NAME LOCAL [PATH]
-  PATH is relative to the bookmark's remote_dir unless it starts with "/"; left out, it is
-  remote_dir itself. The password comes from $FERRY_PASSWORD, else the bookmark's password_cmd,
-  else its saved password, else ~/.netrc, else a prompt.
-certificates you trusted in the full-screen interface (known_certs.toml) are pinned unless
---ca, --fingerprint or --insecure is given.
-
-flags:
-  --tls auto|explicit|implicit|off   TLS mode for ftp:// URLs (default auto)
-  --insecure                         accept any certificate (the session is not verified)
-  --ca FILE                          trust the PEM certificates in FILE instead of the system roots
-  --fingerprint SHA256               trust exactly the certificate with this SHA-256 fingerprint
-  --active                           active mode (the server connects back) instead of passive
-  --clear-data                       encrypt only the control connection (PROT C), for servers
-                                     that refuse protected data connections from this client
-  --timeout DURATION                 bound every network wait (default 30s)
-  --debug                            print the FTP conversation to stderr, password masked
-`
 
 // exit statuses
 const (
@@ -92,52 +49,112 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-		fmt.Fprint(stderr, usage)
-		return exitOK
-	}
-	env := &cli{stdin: stdin, stdout: stdout, stderr: stderr}
-	if len(args) == 0 || strings.Contains(args[0], "://") || strings.HasPrefix(args[0], "-") {
-		return report(env.tui(ctx, args), stderr)
-	}
-	var err error
-	switch verb, rest := args[0], args[1:]; verb {
-	case "ls":
-		err = env.ls(ctx, rest)
-	case "get":
-		if recursive(rest) {
-			err = env.getTree(ctx, rest)
-		} else {
-			err = env.get(ctx, rest)
-		}
-	case "put":
-		if recursive(rest) {
-			err = env.putTree(ctx, rest)
-		} else {
-			err = env.put(ctx, rest)
-		}
-	case "mirror":
-		err = env.mirror(ctx, rest)
-	case "copy":
-		err = env.copyVerb(ctx, rest)
-	case "bookmarks":
-		err = env.listBookmarks(rest)
-	default:
-		err = usagef("unknown verb %q", verb)
-	}
-	return report(err, stderr)
+	return newCLI(stdin, stdout, stderr).main(ctx, args)
 }
 
-// report prints an error and returns the exit status for it. The message
-// is escaped (safe.Text): it often carries a server's reply or file name.
-func report(err error, stderr io.Writer) int {
+// newCLI makes the command line's state over the standard streams.
+func newCLI(stdin io.Reader, stdout, stderr io.Writer) *cli {
+	return &cli{stdin: stdin, stdout: stdout, stderr: stderr,
+		stdinTerminal: isTerminal(stdin), stderrTerminal: isTerminal(stderr)}
+}
+
+// isTerminal reports whether f is a terminal.
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	return ok && term.IsTerminal(int(file.Fd()))
+}
+
+// main runs one command line and returns its exit status.
+func (c *cli) main(ctx context.Context, args []string) int {
+	verb, rest, err := splitVerb(args)
+	if err != nil {
+		return c.report(err, "")
+	}
+	if verb == "" {
+		return c.report(c.tui(ctx, rest), "")
+	}
+	v, _ := findVerb(verb)
+	if len(rest) == 1 && isHelpFlag(rest[0]) {
+		return c.report(helpRequest{verb: verb}, verb) // also for the verbs that parse no flags
+	}
+	return c.report(v.run(c, ctx, rest), verb)
+}
+
+// splitVerb finds the verb among the arguments: the first one that is
+// not a flag or a flag's value. Flags before it are kept, after it, so
+// "ferry --ca FILE ls URL" is "ferry ls --ca FILE URL". Without a verb
+// (no arguments, a URL, only flags) verb is "" and the file manager
+// opens. --help and --version before any verb are verbs of their own.
+func splitVerb(args []string) (verb string, rest []string, err error) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return "", args, nil
+		case isHelpFlag(a):
+			return "help", nil, nil
+		case a == "--version" || a == "-version":
+			return "version", nil, nil
+		case strings.HasPrefix(a, "-") && a != "-":
+			if takesValue(a) {
+				i++
+			}
+		case strings.Contains(a, "://"):
+			return "", args, nil
+		default:
+			if _, ok := findVerb(a); !ok {
+				return "", nil, usagef("unknown verb %q", a)
+			}
+			return a, append(slices.Clip(args[:i]), args[i+1:]...), nil
+		}
+	}
+	return "", args, nil
+}
+
+func isHelpFlag(a string) bool { return a == "-h" || a == "--help" || a == "-help" }
+
+// report prints an error with one "ferry:" prefix and returns the exit
+// status for it. A request for help prints the help to stdout. verb
+// names the verb that ran, if any, for the pointer to its help.
+func (c *cli) report(err error, verb string) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "ferry: %s\n", safe.Text(err.Error()))
+	if h := (helpRequest{}); errors.As(err, &h) {
+		if v, ok := findVerb(h.verb); ok {
+			writeVerbHelp(c.stdout, v)
+		} else {
+			writeUsage(c.stdout)
+		}
+		return exitOK
+	}
+	var q quietError
+	if errors.As(err, &q) {
+		return exitFailed
+	}
+	// A verb that went on after a failure (rm A B) joins its errors:
+	// each gets its own line and prefix. The message is escaped
+	// (safe.Text): it often carries a server's reply or a file name.
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
+	for _, e := range errs {
+		fmt.Fprintf(c.stderr, "ferry: %s\n", safe.Text(strings.TrimPrefix(e.Error(), "ferry: ")))
+	}
 	if ue := (usageError{}); errors.As(err, &ue) {
-		fmt.Fprint(stderr, "run 'ferry --help' for usage\n")
+		if verb != "" && verb != "help" {
+			fmt.Fprintf(c.stderr, "run 'ferry %s --help' for its usage\n", verb)
+		} else {
+			fmt.Fprint(c.stderr, "run 'ferry --help' for usage\n")
+		}
 		return exitUsage
 	}
 	return exitFailed
 }
+
+// quietError is a failure already reported to the user: the exit status
+// is 1 and nothing more is printed.
+type quietError struct{}
+
+func (quietError) Error() string { return "failed" }

@@ -25,8 +25,7 @@ import (
 // tui opens the full-screen interface: with a URL or -b NAME connected
 // to it and the remote pane active, without one asking where to connect.
 func (c *cli) tui(ctx context.Context, args []string) error {
-	fs := c.flags("ferry")
-	themeName := fs.String("theme", "", "colour theme: a built-in or a file in the themes directory")
+	fs := c.flags("")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -42,12 +41,16 @@ func (c *cli) tui(ctx context.Context, args []string) error {
 		}
 		cfg.Start = ui.Target{Bookmark: c.bookmark}
 	case len(pos) == 1:
-		if _, err := parseTarget(pos[0]); err != nil {
+		t, err := parseTarget(pos[0])
+		if err != nil {
 			return usageError{err.Error()}
+		}
+		if t.HasPass {
+			c.passwordHint() // now: the screen is about to be taken over
 		}
 		cfg.Start = ui.Target{URL: pos[0]}
 	}
-	if err := c.applySettings(&cfg, *themeName); err != nil {
+	if err := c.applySettings(&cfg, c.opt.theme); err != nil {
 		return err
 	}
 	if c.debug {

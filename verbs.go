@@ -22,7 +22,6 @@ import (
 // out; lines the parser did not understand are shown on stderr.
 func (c *cli) ls(ctx context.Context, args []string) error {
 	fs := c.flags("ls")
-	long := fs.Bool("l", false, "show permissions, owner and group")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -47,7 +46,7 @@ func (c *cli) ls(ctx context.Context, args []string) error {
 	var line bytes.Buffer
 	w := bufio.NewWriter(&line)
 	l, err := conn.ListFunc(ctx, t.Path, func(e *listing.Entry) error {
-		writeEntry(w, e, *long)
+		writeEntry(w, e, c.opt.long)
 		w.Flush()
 		rows = append(rows, row{strings.Clone(e.RawName), line.String()}) // a clone: RawName would keep the whole raw line alive
 		line.Reset()

@@ -14,10 +14,7 @@ import (
 // FXP when --fxp asks and both servers can, else relayed through ferry.
 func (c *cli) copyVerb(ctx context.Context, args []string) error {
 	var tf treeFlags
-	var fxp bool
-	fs := c.treeFlagSet("copy", &tf)
-	fs.BoolVar(&fxp, "fxp", false, "copy between two servers directly when both allow it")
-	pos, err := parseArgs(fs, args)
+	pos, err := parseArgs(c.treeFlagSet("copy", &tf), args)
 	if err != nil {
 		return err
 	}
@@ -72,6 +69,6 @@ func (c *cli) copyVerb(ctx context.Context, args []string) error {
 		dst += path.Base(src)
 	}
 	spec := transfers.Spec{Site: "from " + from.String(), Direction: transfers.Copy, Remote: src,
-		DestSite: "to " + to.String(), DestRemote: cleanRemote(dst), Dir: tf.recursive, FXP: fxp}
+		DestSite: "to " + to.String(), DestRemote: cleanRemote(dst), Dir: tf.recursive, FXP: tf.fxp}
 	return c.transfer(ctx, from, tf.parallel, policy, spec, to)
 }

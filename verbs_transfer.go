@@ -33,19 +33,11 @@ type treeFlags struct {
 	onConflict string
 	recursive  bool
 	reverse    bool
+	fxp        bool
 }
 
 func (c *cli) treeFlagSet(verb string, tf *treeFlags) *flag.FlagSet {
-	fs := c.flags(verb)
-	fs.IntVar(&tf.parallel, "parallel", defaultParallel, "connections used at once (1-10)")
-	fs.StringVar(&tf.onConflict, "on-conflict", "newer", "overwrite|skip|resume|newer|rename")
-	switch verb {
-	case "mirror":
-		fs.BoolVar(&tf.reverse, "reverse", false, "upload LOCALDIR to URL")
-	default:
-		fs.BoolVar(&tf.recursive, "r", false, "copy a directory tree")
-	}
-	return fs
+	return c.flagSet(verb, tf) // the rows of flagTable for treeVerbs
 }
 
 // policy checks the tree flags and returns the conflict policy.
