@@ -35,8 +35,8 @@ type ProxyOptions struct {
 // tests can prove that traffic went through it (and whether a host name
 // reached it unresolved). It refuses targets outside loopback.
 type Proxy struct {
-	Kind ProxyKind
-	Addr string // "127.0.0.1:port"
+	Kind           ProxyKind
+	Addr           string // "127.0.0.1:port"
 	User, Password string
 
 	relay
