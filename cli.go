@@ -34,6 +34,7 @@ type cli struct {
 	timeout     time.Duration
 	debug       bool
 	bookmark    string // -b NAME: remote arguments are paths on this bookmark's server
+	net         netFlags // --proxy, --limit-rate, --active-address, --active-ports (network.go)
 
 	// The TUI's session secrets, by ui.SiteOf, for the queue's
 	// connections: typed passwords and certificates trusted once. They
@@ -60,6 +61,7 @@ func (c *cli) flags(verb string) *flag.FlagSet {
 	fs.BoolVar(&c.debug, "debug", false, "print the conversation to stderr")
 	fs.StringVar(&c.bookmark, "b", "", "connect to the bookmark called NAME")
 	fs.StringVar(&c.bookmark, "bookmark", "", "connect to the bookmark called NAME")
+	c.net.add(fs)
 	return fs
 }
 
@@ -151,6 +153,9 @@ func (c *cli) options(t target) (protocol.Options, error) {
 	}
 	if c.debug {
 		opts.Debug, opts.DebugLevel = c.stderr, 1
+	}
+	if opts, err = c.networkOptions(t, opts); err != nil {
+		return opts, err
 	}
 	if c.timeout <= 0 {
 		return opts, usagef("--timeout must be positive")

@@ -218,7 +218,11 @@ func (c *cli) openQueue(cfg *ui.Config) (*transfers.Queue, error) {
 		fmt.Fprintf(c.stderr, "ferry: warning: the saved transfer queue is unreadable (%v); it is not offered\n", err)
 		saved = nil
 	}
-	q := transfers.New(transfers.Options{Dial: c.dialSite, Workers: c.parallel, StatePath: statePath})
+	limit, err := c.tuiRateLimiter()
+	if err != nil {
+		return nil, err
+	}
+	q := transfers.New(transfers.Options{Dial: c.dialSite, Workers: c.parallel, StatePath: statePath, Limit: limit})
 	c.queue = q
 	cfg.Queue, cfg.Saved = q, saved
 	return q, nil

@@ -235,6 +235,10 @@ func (c *cli) transfer(ctx context.Context, t target, parallel int, policy trans
 	if err != nil {
 		return err
 	}
+	limit, err := c.rateLimiter(t)
+	if err != nil {
+		return err
+	}
 	login := func(ctx context.Context, warn bool) (*protocol.Conn, error) {
 		conn, err := protocol.Dial(ctx, t.Addr(), opts)
 		if err != nil {
@@ -284,7 +288,7 @@ func (c *cli) transfer(ctx context.Context, t target, parallel int, policy trans
 		first.Quit(context.WithoutCancel(ctx))
 		return err
 	}
-	q := transfers.New(transfers.Options{Dial: dial, Workers: parallel, Policy: policy, PartialsDir: partials, ForgetDone: true})
+	q := transfers.New(transfers.Options{Dial: dial, Workers: parallel, Policy: policy, PartialsDir: partials, ForgetDone: true, Limit: limit})
 	q.Add(spec)
 
 	var show *progress

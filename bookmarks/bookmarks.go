@@ -44,6 +44,17 @@ type Bookmark struct {
 	Fingerprint string
 	// Active makes the server connect back for data (EPRT/PORT).
 	Active bool
+	// ActiveAddress is announced in PORT/EPRT instead of this machine's
+	// address (the public address of a NAT router); ActivePorts is the
+	// range "LOW-HIGH" active mode listens on (what the router forwards).
+	ActiveAddress string
+	ActivePorts   string
+	// Proxy carries every connection: socks5://, socks5h:// or http://
+	// [user:pass@]host:port (see package netproxy).
+	Proxy string
+	// LimitRate caps the bytes per second of the bookmark's transfers,
+	// all connections together ("500K", "2M"; empty: no limit).
+	LimitRate string
 
 	RemoteDir string // the remote pane starts here; empty: the login directory
 	LocalDir  string // the local pane starts here ("~/" allowed); empty: the current directory
@@ -66,6 +77,10 @@ type entry struct {
 	CAFile      string         `toml:"ca_file,omitempty"`
 	Fingerprint string         `toml:"fingerprint,omitempty"`
 	Active      bool           `toml:"active,omitempty"`
+	ActiveAddr  string         `toml:"active_address,omitempty"`
+	ActivePorts string         `toml:"active_ports,omitempty"`
+	Proxy       string         `toml:"proxy,omitempty"`
+	LimitRate   string         `toml:"limit_rate,omitempty"`
 	RemoteDir   string         `toml:"remote_dir,omitempty"`
 	LocalDir    string         `toml:"local_dir,omitempty"`
 	Parallel    int            `toml:"parallel,omitempty"`
@@ -83,6 +98,7 @@ func (e entry) bookmark() Bookmark {
 		TLS: e.TLS, Insecure: e.Verify != nil && !*e.Verify, CAFile: e.CAFile, Fingerprint: e.Fingerprint,
 		Active: e.Active, RemoteDir: e.RemoteDir, LocalDir: e.LocalDir, Parallel: e.Parallel,
 		PasswordCmd: e.PasswordCmd, Password: e.Password,
+		ActiveAddress: e.ActiveAddr, ActivePorts: e.ActivePorts, Proxy: e.Proxy, LimitRate: e.LimitRate,
 	}
 }
 
@@ -92,6 +108,7 @@ func (b Bookmark) entry() entry {
 		TLS: b.TLS, CAFile: b.CAFile, Fingerprint: b.Fingerprint,
 		Active: b.Active, RemoteDir: b.RemoteDir, LocalDir: b.LocalDir, Parallel: b.Parallel,
 		PasswordCmd: b.PasswordCmd, Password: b.Password,
+		ActiveAddr: b.ActiveAddress, ActivePorts: b.ActivePorts, Proxy: b.Proxy, LimitRate: b.LimitRate,
 	}
 	if b.Insecure {
 		e.Verify = new(bool)
@@ -123,6 +140,9 @@ func (b Bookmark) Validate() error {
 		if _, err := protocol.ParseFingerprint(b.Fingerprint); err != nil {
 			return bad("fingerprint: %v", err)
 		}
+	}
+	if _, err := b.network(); err != nil {
+		return bad("%v", err)
 	}
 	return nil
 }
@@ -214,6 +234,11 @@ func (b Bookmark) Options(store *trust.Store) (protocol.Options, error) {
 	opts := protocol.Options{Security: b.TLS.Security(), Active: b.Active}
 	if err := b.Validate(); err != nil {
 		return opts, err
+	}
+	n, _ := b.network()
+	opts.ActiveAddress, opts.ActivePorts = n.ActiveAddress, n.ActivePorts
+	if n.Proxy != nil { // a nil *Dialer in the interface would not be nil
+		opts.Proxy = n.Proxy
 	}
 	if fp, ok := b.pin(); ok {
 		return Pin(opts, fp), nil
@@ -419,7 +444,8 @@ func (f *File) Overwrite(list []Bookmark) error {
 
 const bookmarksHeader = `# ferry bookmarks: connect with "ferry -b NAME" or the site manager.
 # Keys: name, host, port, user, tls (auto, explicit, implicit, off), verify,
-# ca_file, fingerprint, active, remote_dir, local_dir, parallel,
+# ca_file, fingerprint, active, active_address, active_ports, proxy,
+# limit_rate, remote_dir, local_dir, parallel,
 # password_cmd (its output is the password), password (only if you saved it).
 # ferry rewrites this file when you change bookmarks in it; comments are lost.
 

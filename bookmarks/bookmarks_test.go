@@ -25,6 +25,7 @@ func full() Bookmark {
 		TLS: config.TLSExplicit, Insecure: true, CAFile: "~/ca.pem", Fingerprint: fp,
 		Active: true, RemoteDir: "/srv/www", LocalDir: "~/www", Parallel: 4,
 		PasswordCmd: "pass show ftp/example", Password: "s3cret",
+		ActiveAddress: "203.0.113.7", ActivePorts: "50000-50100", LimitRate: "2M",
 	}
 }
 
