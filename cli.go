@@ -33,7 +33,7 @@ type cli struct {
 	clearData   bool
 	timeout     time.Duration
 	debug       bool
-	bookmark    string // -b NAME: remote arguments are paths on this bookmark's server
+	bookmark    string   // -b NAME: remote arguments are paths on this bookmark's server
 	net         netFlags // --proxy, --limit-rate, --active-address, --active-ports (network.go)
 
 	// The TUI's session secrets, by ui.SiteOf, for the queue's
