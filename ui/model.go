@@ -308,6 +308,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.opDone(msg)
 	case queueMsg:
 		return m, m.queueChanged(msg.snap)
+	case openDialogMsg:
+		m.dialog = msg.d
+		return m, nil
 	case enqueueMsg:
 		m.enqueueConfirmed(msg)
 		return m, nil
