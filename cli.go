@@ -16,6 +16,7 @@ import (
 
 	"ferry/bookmarks"
 	"ferry/protocol"
+	"ferry/secrets"
 	"ferry/transfers"
 	"ferry/trust"
 )
@@ -45,6 +46,9 @@ type cli struct {
 
 	knownOnce sync.Once // opens known (known_certs.toml) on first use
 	known     *trust.Store
+
+	keyringOnce sync.Once // makes secrets on first use (keyring.go)
+	secrets     *secrets.Keyring
 }
 
 // flags returns a FlagSet with the connection flags every verb takes.

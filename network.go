@@ -4,6 +4,7 @@ import (
 	"flag"
 	"net"
 
+	"ferry/bookmarks"
 	"ferry/netproxy"
 	"ferry/protocol"
 	"ferry/ratelimit"
@@ -101,4 +102,16 @@ func (c *cli) tuiRateLimiter() (*ratelimit.Limiter, error) {
 		}
 	}
 	return c.rateLimiter(t)
+}
+
+// applyBookmarkLimit sets the file manager's queue limit to the
+// limit_rate of a bookmark it connects to, as parallel does, unless
+// --limit-rate was given.
+func (c *cli) applyBookmarkLimit(b *bookmarks.Bookmark) {
+	if c.queue == nil || c.net.limitRate != "" || b.LimitRate == "" {
+		return
+	}
+	if bps, err := ratelimit.Parse(b.LimitRate); err == nil {
+		c.queue.SetRateLimit(bps)
+	}
 }

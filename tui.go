@@ -110,6 +110,7 @@ func (c *cli) applySettings(cfg *ui.Config, themeFlag string) error {
 	cfg.Theme = theme
 	cfg.Trust = c.trustStore()
 	marks := bookmarks.Load(dir)
+	marks.SetSecrets(c.keyring())
 	if err := marks.Err(); err != nil {
 		fmt.Fprintf(c.stderr, "ferry: %v; the site manager shows no bookmarks and will not change the file\n", err)
 	}
@@ -190,6 +191,7 @@ func (c *cli) connectRemote(ctx context.Context, ut ui.Target, password string, 
 		if b.Parallel > 0 && c.queue != nil {
 			c.queue.SetWorkers(b.Parallel)
 		}
+		c.applyBookmarkLimit(b)
 		if b.LocalDir != "" {
 			return bookmarkRemote{r, bookmarks.ExpandHome(b.LocalDir)}, nil
 		}

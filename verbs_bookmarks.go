@@ -44,6 +44,7 @@ func (c *cli) loadBookmarks() (*bookmarks.File, error) {
 		return nil, err
 	}
 	f := bookmarks.Load(dir)
+	f.SetSecrets(c.keyring())
 	for _, w := range f.Warnings() {
 		fmt.Fprintf(c.stderr, "ferry: warning: %v\n", w)
 	}
@@ -109,7 +110,10 @@ func (c *cli) bookmarkCredentials(ctx context.Context, t target) (user, pass str
 	if p, ok := os.LookupEnv("FERRY_PASSWORD"); ok {
 		return t.User, p, true, nil
 	}
-	l, err := t.Bookmark.Login(ctx, bookmarks.NetrcPath())
+	l, err := t.Bookmark.Login(ctx, bookmarks.NetrcPath(), c.keyring())
+	if l.Note != "" && c.queue == nil { // the file manager's screen is not ours to write on
+		fmt.Fprintf(c.stderr, "ferry: warning: %s; trying ~/.netrc and a prompt\n", l.Note)
+	}
 	if errors.Is(err, bookmarks.ErrNeedPassword) {
 		return l.User, "", false, nil
 	}

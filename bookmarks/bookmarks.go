@@ -64,6 +64,10 @@ type Bookmark struct {
 	PasswordCmd string
 	// Password is saved in the file only when the user asked for it.
 	Password string
+	// Keyring names the OS keyring entry (service "ferry") that holds
+	// the password: the file records where the password is, never the
+	// password itself. See File.SavePassword.
+	Keyring string
 }
 
 // entry is a Bookmark as written in bookmarks.toml.
@@ -86,6 +90,7 @@ type entry struct {
 	Parallel    int            `toml:"parallel,omitempty"`
 	PasswordCmd string         `toml:"password_cmd,omitempty"`
 	Password    string         `toml:"password,omitempty"`
+	Keyring     string         `toml:"keyring,omitempty"`
 }
 
 type fileData struct {
@@ -99,6 +104,7 @@ func (e entry) bookmark() Bookmark {
 		Active: e.Active, RemoteDir: e.RemoteDir, LocalDir: e.LocalDir, Parallel: e.Parallel,
 		PasswordCmd: e.PasswordCmd, Password: e.Password,
 		ActiveAddress: e.ActiveAddr, ActivePorts: e.ActivePorts, Proxy: e.Proxy, LimitRate: e.LimitRate,
+		Keyring: e.Keyring,
 	}
 }
 
@@ -109,6 +115,7 @@ func (b Bookmark) entry() entry {
 		Active: b.Active, RemoteDir: b.RemoteDir, LocalDir: b.LocalDir, Parallel: b.Parallel,
 		PasswordCmd: b.PasswordCmd, Password: b.Password,
 		ActiveAddr: b.ActiveAddress, ActivePorts: b.ActivePorts, Proxy: b.Proxy, LimitRate: b.LimitRate,
+		Keyring: b.Keyring,
 	}
 	if b.Insecure {
 		e.Verify = new(bool)
@@ -133,8 +140,8 @@ func (b Bookmark) Validate() error {
 		return bad("port %d is not between 1 and 65535", b.Port)
 	case b.Parallel < 0 || b.Parallel > config.MaxParallel:
 		return bad("parallel %d is not between 1 and %d", b.Parallel, config.MaxParallel)
-	case strings.ContainsAny(b.User+b.RemoteDir+b.Password, "\r\n\x00"):
-		return bad("user, remote_dir or password contains a line break or NUL")
+	case strings.ContainsAny(b.User+b.RemoteDir+b.Password+b.Keyring, "\r\n\x00"):
+		return bad("user, remote_dir, password or keyring contains a line break or NUL")
 	}
 	if b.Fingerprint != "" {
 		if _, err := protocol.ParseFingerprint(b.Fingerprint); err != nil {
@@ -298,6 +305,8 @@ type File struct {
 	dir  string
 	list []Bookmark
 	bad  []error // problems with single bookmarks
+
+	secrets Secrets // the OS keyring, or nil (SetSecrets)
 }
 
 // Load reads bookmarks.toml from dir. A missing file has no bookmarks.
@@ -446,7 +455,8 @@ const bookmarksHeader = `# ferry bookmarks: connect with "ferry -b NAME" or the 
 # Keys: name, host, port, user, tls (auto, explicit, implicit, off), verify,
 # ca_file, fingerprint, active, active_address, active_ports, proxy,
 # limit_rate, remote_dir, local_dir, parallel,
-# password_cmd (its output is the password), password (only if you saved it).
+# password_cmd (its output is the password), keyring (the OS keyring entry
+# holding the password), password (only if you chose to save it here).
 # ferry rewrites this file when you change bookmarks in it; comments are lost.
 
 `
