@@ -139,4 +139,3 @@ func readKeyring(s Secrets, account string) (string, error) {
 	}
 	return p, nil
 }
-

@@ -21,7 +21,7 @@ type passwordDialog struct {
 	target Target
 	file   *bookmarks.File // nil when saving is not offered
 	input  textinput.Model
-	onBox  bool // the checkbox has the focus, not the input
+	onBox  bool              // the checkbox has the focus, not the input
 	save   bookmarks.Storage // where to save it; DontSave unless changed
 }
 

@@ -453,16 +453,16 @@ var tlsModes = []config.TLSMode{config.TLSAuto, config.TLSExplicit, config.TLSIm
 // started from. Saving writes the file in a command; a refusal is shown
 // in the form and nothing typed is lost.
 type siteForm struct {
-	file     *bookmarks.File
-	title    string
-	orig     string             // the name of the bookmark edited; "" adds one
-	base     bookmarks.Bookmark // where the fields the form does not show come from
-	inputs   [fieldCount]textinput.Model
-	tls      config.TLSMode
-	store    bookmarks.Storage // where a password goes: nowhere, the OS keyring, or the file
-	focus    int
-	err      string
-	saving   bool // a save is under way: keys wait for its outcome
+	file   *bookmarks.File
+	title  string
+	orig   string             // the name of the bookmark edited; "" adds one
+	base   bookmarks.Bookmark // where the fields the form does not show come from
+	inputs [fieldCount]textinput.Model
+	tls    config.TLSMode
+	store  bookmarks.Storage // where a password goes: nowhere, the OS keyring, or the file
+	focus  int
+	err    string
+	saving bool // a save is under way: keys wait for its outcome
 }
 
 func newSiteForm(file *bookmarks.File, title, orig string, b bookmarks.Bookmark, password string) *siteForm {
