@@ -16,8 +16,11 @@ import (
 )
 
 // listBookmarks prints the bookmarks for scripts: name, a tab and the URL
-// (never a password), one per line.
+// (never a password), one per line. "bookmarks import" is importBookmarks.
 func (c *cli) listBookmarks(args []string) error {
+	if len(args) > 0 && args[0] == "import" {
+		return c.importBookmarks(args[1:])
+	}
 	fs := c.flags("bookmarks")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
