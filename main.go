@@ -41,6 +41,8 @@ const usage = `usage:
     --on-conflict POLICY  for files that exist: newer (default: transfer when the source is newer
                           or the sizes differ), overwrite, skip, resume, rename (keep both)
   ferry bookmarks                  list bookmarks: name, a tab, URL (no passwords)
+  ferry bookmarks import [--dry-run] [--passwords keyring|file|drop] FILE
+                                   add the sites of FileZilla's sitemanager.xml or lftp's bookmarks
 
 URL: ftp://[user[:pass]@]host[:port]/path   (TLS when offered: --tls auto)
      ftpes://...                             (explicit TLS required)
@@ -65,6 +67,11 @@ flags:
                                      that refuse protected data connections from this client
   --timeout DURATION                 bound every network wait (default 30s)
   --debug                            print the FTP conversation to stderr, password masked
+  --proxy URL                        every connection through socks5://, socks5h:// (names resolved
+                                     by the proxy) or http:// (CONNECT) [user:pass@]host:port
+  --limit-rate RATE                  bytes per second for all connections together (500K, 2M)
+  --active-address IP                address announced in PORT/EPRT behind NAT (implies --active)
+  --active-ports LOW-HIGH            ports active mode listens on (implies --active)
 `
 
 // exit statuses
