@@ -614,7 +614,9 @@ func (f *siteForm) bookmark() (bookmarks.Bookmark, error) {
 	case bookmarks.SaveFile:
 		b.Password, b.Keyring = f.inputs[fieldPassword].Value(), ""
 		if b.Password == "" {
-			b.Password = f.base.Password // kept: the field starts empty
+			// Kept: the field starts empty. A password in the keyring
+			// stays there until one is typed for the file.
+			b.Password, b.Keyring = f.base.Password, f.base.Keyring
 		}
 	case bookmarks.DontSave:
 		b.Keyring = ""
