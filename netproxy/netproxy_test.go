@@ -257,3 +257,48 @@ func TestCONNECTBoundsTheAnswer(t *testing.T) {
 		t.Fatalf("DialContext = %v, want a too-long header error", err)
 	}
 }
+
+// TestASilentProxyIsBoundedByTheDeadline: a proxy that accepts and then
+// says nothing ends the dial at the context's deadline, for both kinds.
+func TestASilentProxyIsBoundedByTheDeadline(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // held open, never answered
+		}
+	}()
+	for _, scheme := range []string{"http", "socks5h"} {
+		t.Run(scheme, func(t *testing.T) {
+			d, err := netproxy.Parse(scheme + "://" + ln.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+			defer cancel()
+			done := make(chan error, 1)
+			go func() {
+				c, err := d.DialContext(ctx, "tcp", "ftp.example.org:21")
+				if c != nil {
+					c.Close()
+				}
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				if err == nil {
+					t.Fatal("a silent proxy gave a connection")
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("the dial outlived its deadline by far")
+			}
+		})
+	}
+}
