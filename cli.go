@@ -135,7 +135,7 @@ func (c *cli) options(t target) (protocol.Options, error) {
 		opts.Security = sec
 	}
 	if t.Bookmark != nil {
-		opts.Active = opts.Active || t.Bookmark.Active
+		opts.Active = opts.Active || t.Bookmark.ActiveMode()
 	}
 	opts, err := c.trustOptions(t, opts)
 	if err != nil {

@@ -238,7 +238,7 @@ func (b Bookmark) RemotePath(p string) string {
 // it: a server that suddenly refuses AUTH TLS is an error, not a quiet
 // fall back to plain text.
 func (b Bookmark) Options(store *trust.Store) (protocol.Options, error) {
-	opts := protocol.Options{Security: b.TLS.Security(), Active: b.Active}
+	opts := protocol.Options{Security: b.TLS.Security(), Active: b.ActiveMode()}
 	if err := b.Validate(); err != nil {
 		return opts, err
 	}

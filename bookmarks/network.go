@@ -17,6 +17,12 @@ type Network struct {
 	LimitRate     int64 // bytes per second; 0: no limit
 }
 
+// ActiveMode reports whether the bookmark uses active mode: active = true,
+// or active_address or active_ports given (as the flags imply --active).
+func (b Bookmark) ActiveMode() bool {
+	return b.Active || b.ActiveAddress != "" || b.ActivePorts != ""
+}
+
 // Network parses the bookmark's proxy, active_address, active_ports and
 // limit_rate keys.
 func (b Bookmark) Network() (Network, error) { return b.network() }
@@ -28,8 +34,8 @@ func (b Bookmark) network() (Network, error) {
 		if n.Proxy, err = netproxy.Parse(b.Proxy); err != nil {
 			return n, err
 		}
-		if b.Active {
-			return n, fmt.Errorf("active = true and a proxy cannot go together: the server cannot connect back through a proxy")
+		if b.ActiveMode() {
+			return n, fmt.Errorf("active mode (active, active_address or active_ports) and a proxy cannot go together: the server cannot connect back through a proxy")
 		}
 	}
 	if b.ActiveAddress != "" {

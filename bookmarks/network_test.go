@@ -19,6 +19,7 @@ func TestNetworkKeysAreReadAndChecked(t *testing.T) {
 		{"http proxy", Bookmark{Proxy: "http://proxy:3128"}, ""},
 		{"unknown proxy scheme", Bookmark{Proxy: "ftp://proxy"}, "not supported"},
 		{"proxy and active", Bookmark{Proxy: "socks5://proxy", Active: true}, "cannot go together"},
+		{"proxy and active_ports", Bookmark{Proxy: "socks5://proxy", ActivePorts: "5000-5001"}, "cannot go together"},
 		{"active address", Bookmark{Active: true, ActiveAddress: "198.51.100.4", ActivePorts: "40000-40009"}, ""},
 		{"active address is a name", Bookmark{ActiveAddress: "router.lan"}, "not an IP address"},
 		{"ports reversed", Bookmark{ActivePorts: "40009-40000"}, "active_ports"},
@@ -50,6 +51,10 @@ func TestBookmarkOptionsCarryProxyAndActiveSettings(t *testing.T) {
 	}
 	if !opts.Active || opts.ActiveAddress.String() != "198.51.100.4" || opts.ActivePorts != (protocol.PortRange{Low: 40000, High: 40009}) {
 		t.Fatalf("options %+v", opts)
+	}
+	b = Bookmark{Name: "n", Host: "h", ActivePorts: "40000-40009"}
+	if opts, err = b.Options(nil); err != nil || !opts.Active {
+		t.Fatalf("active_ports alone does not mean active mode: %+v, %v", opts, err)
 	}
 	b = Bookmark{Name: "n", Host: "h", Proxy: "socks5h://proxy:1080"}
 	if opts, err = b.Options(nil); err != nil || opts.Proxy == nil {
