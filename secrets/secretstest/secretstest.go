@@ -27,6 +27,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/godbus/dbus/v5"
+
 	"ferry/secrets"
 )
 
@@ -108,9 +110,16 @@ func start() error {
 	if addr == "" {
 		return errors.New("dbus-run-session printed no bus address")
 	}
+	// The daemon takes a moment to claim org.freedesktop.secrets. Until
+	// it has, a keyring call would make the bus start another daemon of
+	// its own (D-Bus activation), one with a locked keyring: so wait,
+	// asking the bus without activating anything.
+	if err := waitForOwner(addr, "org.freedesktop.secrets", 15*time.Second); err != nil {
+		return err
+	}
 	os.Setenv("DBUS_SESSION_BUS_ADDRESS", addr)
-	// The daemon takes a moment to claim org.freedesktop.secrets: wait
-	// until a lookup answers "not found" rather than "unavailable".
+	// Then wait until a lookup answers "not found" rather than
+	// "unavailable": the login keyring is created and unlocked.
 	k := secrets.New().WithService("ferry-secretstest-probe").WithTimeout(2 * time.Second)
 	deadline := time.Now().Add(15 * time.Second)
 	for {
@@ -122,5 +131,27 @@ func start() error {
 			return fmt.Errorf("gnome-keyring-daemon did not answer: %v", err)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// waitForOwner polls the bus at addr, on a connection of its own, until
+// name has an owner. NameHasOwner never starts a service.
+func waitForOwner(addr, name string, within time.Duration) error {
+	conn, err := dbus.Connect(addr)
+	if err != nil {
+		return fmt.Errorf("connecting to the test bus: %v", err)
+	}
+	defer conn.Close()
+	deadline := time.Now().Add(within)
+	for {
+		var has bool
+		err := conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, name).Store(&has)
+		if err == nil && has {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("gnome-keyring-daemon did not claim %s within %v (%v)", name, within, err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
