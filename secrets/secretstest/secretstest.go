@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -61,12 +62,18 @@ func (e *unavailableError) Error() string { return e.msg }
 
 // script runs inside dbus-run-session: it prints the bus address, then
 // starts the daemon with the keyring password on its standard input (an
-// asynchronous command's stdin would be /dev/null without the fd 3 dance)
-// and waits for it.
+// asynchronous command's stdin would be /dev/null without the fd 3 dance).
+// A watchdog ends the whole process group (the bus, the daemon and the
+// helper it forks) and removes the temporary home once the test process
+// is gone: no test process hook runs at exit, and the kernel's parent
+// death signal reaches dbus-run-session alone.
 const script = `echo "$DBUS_SESSION_BUS_ADDRESS"
 exec 3<&0
 gnome-keyring-daemon --foreground --unlock --components=secrets <&3 >/dev/null 2>&1 &
-wait`
+exec 3<&-
+while kill -0 "$FERRY_TEST_PID" 2>/dev/null; do sleep 1; done
+rm -rf "$FERRY_TEST_DIR"
+kill -KILL 0`
 
 func start() error {
 	for _, bin := range []string{"dbus-run-session", "gnome-keyring-daemon"} {
@@ -84,7 +91,8 @@ func start() error {
 	}
 	cmd := exec.Command("dbus-run-session", "--", "sh", "-c", script)
 	cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_DATA_HOME="+filepath.Join(dir, "data"),
-		"XDG_RUNTIME_DIR="+run, "XDG_CONFIG_HOME="+filepath.Join(dir, "config"))
+		"XDG_RUNTIME_DIR="+run, "XDG_CONFIG_HOME="+filepath.Join(dir, "config"),
+		"FERRY_TEST_PID="+strconv.Itoa(os.Getpid()), "FERRY_TEST_DIR="+dir)
 	cmd.Stdin = strings.NewReader("ferry-test-keyring-password")
 	cmd.Stderr = nil
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
