@@ -423,14 +423,26 @@ func (f *File) Update(name string, b Bookmark) error {
 }
 
 // Delete removes the bookmark called name and saves the file.
+//
+// A password the bookmark kept in the OS keyring goes with it, unless
+// another bookmark names the same entry; a keyring that cannot be reached
+// leaves the entry, and the bookmark is deleted all the same.
 func (f *File) Delete(name string) error {
-	return f.update(func(list []Bookmark) ([]Bookmark, error) {
+	var gone Bookmark
+	var left []Bookmark
+	err := f.update(func(list []Bookmark) ([]Bookmark, error) {
 		i := index(list, name)
 		if i < 0 {
 			return nil, fmt.Errorf("%q: %w", name, ErrNotFound)
 		}
-		return slices.Delete(list, i, i+1), nil
+		gone = list[i]
+		left = slices.Delete(list, i, i+1)
+		return left, nil
 	})
+	if err == nil && gone.Keyring != "" {
+		f.forgetKeyring(gone.Keyring, left)
+	}
+	return err
 }
 
 // Overwrite writes list as the whole file even when the file on disk is

@@ -139,3 +139,16 @@ func readKeyring(s Secrets, account string) (string, error) {
 	}
 	return p, nil
 }
+
+// forgetKeyring deletes the keyring entry account when no bookmark in
+// list names it any more, if the keyring can delete.
+func (f *File) forgetKeyring(account string, list []Bookmark) {
+	for _, b := range list {
+		if b.Keyring == account {
+			return
+		}
+	}
+	if d, ok := f.Secrets().(interface{ Delete(string) error }); ok {
+		d.Delete(account)
+	}
+}

@@ -132,3 +132,31 @@ func TestStorageCyclesThroughTheThreeChoices(t *testing.T) {
 		t.Fatalf("cycle %v ends at %v", seen, s)
 	}
 }
+
+// TestDeletingABookmarkForgetsItsKeyringEntry runs against the real
+// Secret Service: the entry goes with the last bookmark that names it.
+func TestDeletingABookmarkForgetsItsKeyringEntry(t *testing.T) {
+	k := secretstest.Keyring(t)
+	f := Load(t.TempDir())
+	f.SetSecrets(k)
+	for _, name := range []string{"a", "b"} {
+		if err := f.Add(Bookmark{Name: name, Host: "shared.example.org", User: "zoe"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SavePassword(name, "zoe-pw", SaveKeyring); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.Delete("a"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := k.Get("zoe@shared.example.org:21"); err != nil || got != "zoe-pw" {
+		t.Fatalf("after deleting one of two bookmarks: %q, %v; the entry must stay", got, err)
+	}
+	if err := f.Delete("b"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.Get("zoe@shared.example.org:21"); !errors.Is(err, secrets.ErrNotFound) {
+		t.Fatalf("after deleting the last bookmark: %v, want the entry gone", err)
+	}
+}
