@@ -68,7 +68,8 @@ flags:
   --timeout DURATION                 bound every network wait (default 30s)
   --debug                            print the FTP conversation to stderr, password masked
   --proxy URL                        every connection through socks5://, socks5h:// (names resolved
-                                     by the proxy) or http:// (CONNECT) [user:pass@]host:port
+                                     by the proxy) or http:// (CONNECT) [user:pass@]host:port;
+                                     none: connect directly despite a bookmark's proxy
   --limit-rate RATE                  bytes per second for all connections together (500K, 2M)
   --active-address IP                address announced in PORT/EPRT behind NAT (implies --active)
   --active-ports LOW-HIGH            ports active mode listens on (implies --active)

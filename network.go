@@ -22,7 +22,7 @@ type netFlags struct {
 }
 
 func (n *netFlags) add(fs *flag.FlagSet) {
-	fs.StringVar(&n.proxy, "proxy", "", "socks5://, socks5h:// or http://[user:pass@]host:port")
+	fs.StringVar(&n.proxy, "proxy", "", "socks5://, socks5h:// or http://[user:pass@]host:port; none: direct")
 	fs.StringVar(&n.limitRate, "limit-rate", "", "bytes per second for all connections together (500K, 2M)")
 	fs.StringVar(&n.activeAddress, "active-address", "", "address announced in PORT/EPRT (implies --active)")
 	fs.StringVar(&n.activePorts, "active-ports", "", "ports active mode listens on, LOW-HIGH (implies --active)")
@@ -42,7 +42,11 @@ func (c *cli) networkOptions(t target, opts protocol.Options) (protocol.Options,
 		}
 		opts.ActiveAddress, opts.ActivePorts = n.ActiveAddress, n.ActivePorts
 	}
-	if c.net.proxy != "" {
+	switch c.net.proxy {
+	case "":
+	case "none": // connect directly, whatever the bookmark says
+		opts.Proxy = nil
+	default:
 		d, err := netproxy.Parse(c.net.proxy)
 		if err != nil {
 			return opts, usagef("--proxy: %v", err)

@@ -60,6 +60,13 @@ func TestProxyFlagAndBookmarkKeyCarryEveryConnection(t *testing.T) {
 			if got := len(p.Targets()) - before; got != 2 {
 				t.Fatalf("get went through the proxy with %d connections, want the control and one data connection", got)
 			}
+
+			// --proxy none connects directly, whatever the bookmark says.
+			before = len(p.Targets())
+			code, out, errOut = ferry(t, "get", "--proxy", "none", "-b", name, "pub/a.txt", "-")
+			if code != 0 || out != "alpha" || len(p.Targets()) != before {
+				t.Fatalf("get --proxy none: exit %d, %q, proxy carried %d more: %s", code, out, len(p.Targets())-before, errOut)
+			}
 		})
 	}
 }
