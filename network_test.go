@@ -159,3 +159,31 @@ func TestLimitRateAppliesToSingleFilesAndTrees(t *testing.T) {
 	}
 	sameFiles(t, dst, treeFiles)
 }
+
+// TestOneRateLimiterPerRunFlagBeforeBookmark: --limit-rate wins over a
+// bookmark's limit_rate, and every connection of a run gets the same
+// limiter (shared, not one each).
+func TestOneRateLimiterPerRunFlagBeforeBookmark(t *testing.T) {
+	b := &bookmarks.Bookmark{Name: "b", Host: "h", LimitRate: "2M"}
+	for _, tc := range []struct {
+		flag string
+		t    target
+		want int64
+	}{
+		{"", target{}, 0},
+		{"", target{Bookmark: b}, 2 << 20},
+		{"500K", target{Bookmark: b}, 500 << 10},
+		{"1.5M", target{}, 3 << 19},
+	} {
+		c := &cli{}
+		c.net.limitRate = tc.flag
+		l1, err := c.rateLimiter(tc.t)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l2, _ := c.rateLimiter(tc.t)
+		if l1.Rate() != tc.want || l1 != l2 {
+			t.Errorf("flag %q, bookmark %v: rate %d (want %d), same limiter %v", tc.flag, tc.t.Bookmark != nil, l1.Rate(), tc.want, l1 == l2)
+		}
+	}
+}
