@@ -47,8 +47,9 @@ type cli struct {
 	knownOnce sync.Once // opens known (known_certs.toml) on first use
 	known     *trust.Store
 
-	keyringOnce sync.Once // makes secrets on first use (keyring.go)
-	secrets     *secrets.Keyring
+	keyringOnce  sync.Once // makes secrets on first use (keyring.go)
+	secrets      *secrets.Keyring
+	keyringNotes sync.Map // bookmark name -> why its keyring entry was not read (the TUI's)
 }
 
 // flags returns a FlagSet with the connection flags every verb takes.

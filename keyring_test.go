@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,7 +11,10 @@ import (
 
 	"ferry/bookmarks"
 	"ferry/config"
+	"ferry/protocol"
 	"ferry/protocol/ftptest"
+	"ferry/transfers"
+	"ferry/ui"
 )
 
 // TestHeadlessKeyringFallsBackToNetrcWithAWarning: a bookmark whose
@@ -38,5 +44,31 @@ func TestHeadlessKeyringFallsBackToNetrcWithAWarning(t *testing.T) {
 	}
 	if !strings.Contains(errOut, "warning") || !strings.Contains(errOut, "keyring") {
 		t.Fatalf("no warning about the keyring: %q", errOut)
+	}
+}
+
+// TestKeyringNoteGoesToStderrOrWithThePrompt: the verbs print why the
+// keyring did not serve; the file manager hands it to its password prompt
+// once, and never writes on the screen.
+func TestKeyringNoteGoesToStderrOrWithThePrompt(t *testing.T) {
+	var errOut bytes.Buffer
+	c := &cli{stderr: &errOut}
+	c.keyringNote("kr", "the keyring is away")
+	if !strings.Contains(errOut.String(), "warning: the keyring is away") {
+		t.Fatalf("verbs: stderr %q", errOut.String())
+	}
+	errOut.Reset()
+	c.queue = transfers.New(transfers.Options{Dial: func(context.Context, string) (*protocol.Conn, error) { return nil, context.Canceled }})
+	defer c.queue.Close()
+	c.keyringNote("kr", "the keyring is away")
+	if errOut.Len() != 0 {
+		t.Fatalf("the file manager's screen was written on: %q", errOut.String())
+	}
+	err := c.needPassword("kr")
+	if !errors.Is(err, ui.ErrNeedPassword) || !strings.Contains(err.Error(), "the keyring is away") {
+		t.Fatalf("needPassword = %v", err)
+	}
+	if err := c.needPassword("kr"); err != ui.ErrNeedPassword {
+		t.Fatalf("the note was given twice: %v", err)
 	}
 }

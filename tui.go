@@ -154,7 +154,7 @@ func (c *cli) connectRemote(ctx context.Context, ut ui.Target, password string, 
 			return nil, err
 		}
 		if !found && needsPassword(user) {
-			return nil, ui.ErrNeedPassword
+			return nil, c.needPassword(ut.Bookmark)
 		}
 	} else if t.Bookmark != nil && user == "" {
 		user = t.Bookmark.User

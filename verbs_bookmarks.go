@@ -114,8 +114,8 @@ func (c *cli) bookmarkCredentials(ctx context.Context, t target) (user, pass str
 		return t.User, p, true, nil
 	}
 	l, err := t.Bookmark.Login(ctx, bookmarks.NetrcPath(), c.keyring())
-	if l.Note != "" && c.queue == nil { // the file manager's screen is not ours to write on
-		fmt.Fprintf(c.stderr, "ferry: warning: %s; trying ~/.netrc and a prompt\n", l.Note)
+	if l.Note != "" {
+		c.keyringNote(t.Bookmark.Name, l.Note)
 	}
 	if errors.Is(err, bookmarks.ErrNeedPassword) {
 		return l.User, "", false, nil

@@ -370,6 +370,9 @@ func (m *Model) connected(msg connectedMsg) tea.Cmd {
 	v := m.panes[remotePane]
 	v.loading = false
 	if errors.Is(msg.err, ErrNeedPassword) {
+		if msg.err != ErrNeedPassword { // it says why no stored password served
+			m.setStatus(msg.err.Error(), true)
+		}
 		m.dialog = newPasswordDialog(msg.target, m.cfg.Bookmarks)
 		return nil
 	}

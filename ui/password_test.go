@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"context"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -202,5 +205,22 @@ func TestSiteFormSavesThePasswordInTheKeyring(t *testing.T) {
 		if !ok || got.Keyring != "bob@kr.example.org:21" || got.Password != "" || kr.m["bob@kr.example.org:21"] != "pw-in-keyring" {
 			t.Fatalf("bookmark %+v, keyring %v", got, kr.m)
 		}
+	}
+}
+
+// TestWhyTheKeyringDidNotServeIsShownWithThePrompt: when the connect
+// func says why no stored password served (a keyring on a headless
+// machine), the status line shows it while the prompt asks.
+func TestWhyTheKeyringDidNotServeIsShownWithThePrompt(t *testing.T) {
+	h := newSitesHarness(t, locked)
+	h.m.cfg.Connect = func(_ context.Context, tg Target, password string, _ io.Writer) (RemoteFS, error) {
+		if password == "" {
+			return nil, fmt.Errorf("%w: the password in the OS keyring (entry \"me@example.org:21\") could not be read: no session bus", ErrNeedPassword)
+		}
+		return h.remote, nil
+	}
+	askPassword(t, h)
+	if !strings.Contains(h.screen(), "password needed: the password in the OS keyring") || !strings.Contains(h.m.status, "could not be read: no session bus") {
+		t.Fatalf("the reason is not shown:\n%s", h.screen())
 	}
 }
