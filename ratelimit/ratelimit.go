@@ -56,7 +56,7 @@ func (l *Limiter) Rate() int64 {
 // chunk is the most one read or write may move: the burst, or any amount
 // when unlimited.
 func (l *Limiter) chunk(n int) int {
-	if l.lim.Limit() == rate.Inf {
+	if n <= 0 || l.lim.Limit() == rate.Inf {
 		return n
 	}
 	return max(min(n, l.lim.Burst()), 1)

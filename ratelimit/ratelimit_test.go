@@ -112,3 +112,13 @@ func TestSetRateLiftsAndSetsTheLimit(t *testing.T) {
 		t.Fatal("a nil Limiter has a rate")
 	}
 }
+
+func TestAnEmptyReadOrWriteIsPassedOn(t *testing.T) {
+	l := New(1 << 10)
+	if n, err := l.Reader(context.Background(), strings.NewReader("x")).Read(nil); n != 0 || err != nil {
+		t.Fatalf("Read(nil) = %d, %v", n, err)
+	}
+	if n, err := l.Writer(context.Background(), io.Discard).Write(nil); n != 0 || err != nil {
+		t.Fatalf("Write(nil) = %d, %v", n, err)
+	}
+}
