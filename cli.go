@@ -19,6 +19,7 @@ import (
 	"ferry/bookmarks"
 	"ferry/protocol"
 	"ferry/site"
+	"ferry/secrets"
 	"ferry/transfers"
 	"ferry/trust"
 )
@@ -36,8 +37,9 @@ type cli struct {
 	clearData   bool
 	timeout     time.Duration
 	debug       bool
-	encoding    string // --encoding: the server's charset for names; "" lets a bookmark decide
-	bookmark    string // -b NAME: remote arguments are paths on this bookmark's server
+	encoding    string   // --encoding: the server's charset for names; "" lets a bookmark decide
+	bookmark    string   // -b NAME: remote arguments are paths on this bookmark's server
+	net         netFlags // --proxy, --limit-rate, --active-address, --active-ports (network.go)
 	opt         verbFlags
 
 	// stdinTerminal and stderrTerminal tell whether a person is there
@@ -55,6 +57,10 @@ type cli struct {
 
 	knownOnce sync.Once // opens known (known_certs.toml) on first use
 	known     *trust.Store
+
+	keyringOnce  sync.Once // makes secrets on first use (keyring.go)
+	secrets      *secrets.Keyring
+	keyringNotes sync.Map // bookmark name -> why its keyring entry was not read (the TUI's)
 }
 
 // parseArgs parses flags anywhere among the arguments ("ferry get URL
@@ -177,7 +183,7 @@ func (c *cli) options(t target) (protocol.Options, error) {
 		opts.Security = sec
 	}
 	if t.Bookmark != nil {
-		opts.Active = opts.Active || t.Bookmark.Active
+		opts.Active = opts.Active || t.Bookmark.ActiveMode()
 		opts.Encoding = t.Bookmark.Encoding
 	}
 	if c.encoding != "" {
@@ -206,6 +212,9 @@ func (c *cli) options(t target) (protocol.Options, error) {
 	}
 	if c.debug {
 		opts.Debug, opts.DebugLevel = c.stderr, 1
+	}
+	if opts, err = c.networkOptions(t, opts); err != nil {
+		return opts, err
 	}
 	if c.timeout <= 0 {
 		return opts, usagef("--timeout must be positive")

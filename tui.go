@@ -115,6 +115,7 @@ func (c *cli) applySettings(cfg *ui.Config, themeFlag string) error {
 	cfg.Theme = theme
 	cfg.Trust = c.trustStore()
 	marks := bookmarks.Load(dir)
+	marks.SetSecrets(c.keyring())
 	if err := marks.Err(); err != nil {
 		fmt.Fprintf(c.stderr, "ferry: %v; the site manager shows no bookmarks and will not change the file\n", err)
 	}
@@ -186,6 +187,7 @@ func (c *cli) connectRemote(ctx context.Context, ut ui.Target, password string, 
 		if b.Parallel > 0 && c.queue != nil {
 			c.queue.SetWorkers(b.Parallel)
 		}
+		c.applyBookmarkLimit(b)
 		if b.LocalDir != "" {
 			return bookmarkRemote{r, bookmarks.ExpandHome(b.LocalDir)}, nil
 		}
@@ -219,7 +221,11 @@ func (c *cli) openQueue(cfg *ui.Config) (*transfers.Queue, error) {
 	if err != nil {
 		return nil, err
 	}
-	q := transfers.New(transfers.Options{Dial: c.dialSite, Workers: c.parallel, StatePath: statePath, PartialsDir: partials})
+	limit, err := c.tuiRateLimiter()
+	if err != nil {
+		return nil, err
+	}
+	q := transfers.New(transfers.Options{Dial: c.dialSite, Workers: c.parallel, StatePath: statePath, PartialsDir: partials, Limit: limit})
 	c.queue = q
 	cfg.Queue, cfg.Saved = q, saved
 	return q, nil
@@ -269,7 +275,11 @@ func (c *cli) tuiSite(t target, key string) (*site.Site, error) {
 			return "", "", err
 		}
 		if !found && needsPassword(user) {
-			return "", "", ui.ErrNeedPassword
+			name := ""
+			if t.Bookmark != nil {
+				name = key
+			}
+			return "", "", c.needPassword(name)
 		}
 		if t.Bookmark != nil && user == "" {
 			user = t.Bookmark.User

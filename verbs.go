@@ -175,6 +175,10 @@ func (c *cli) get(ctx context.Context, args []string) error {
 			local = filepath.Join(local, base)
 		}
 	}
+	limit, err := c.rateLimiter(t)
+	if err != nil {
+		return err
+	}
 	if local == "-" {
 		conn, err := c.connect(ctx, t)
 		if err != nil {
@@ -183,7 +187,7 @@ func (c *cli) get(ctx context.Context, args []string) error {
 		defer conn.Quit(context.WithoutCancel(ctx))
 		// The size the server announces bounds the stream (protocol
 		// fails a transfer that runs past it or stops short of it).
-		if _, err := conn.Retrieve(ctx, t.Path, c.stdout, 0); err != nil {
+		if _, err := conn.Retrieve(ctx, t.Path, limit.Writer(ctx, c.stdout), 0); err != nil {
 			return fmt.Errorf("get %s: %w", t, err)
 		}
 		return nil
@@ -238,12 +242,16 @@ func (c *cli) put(ctx context.Context, args []string) error {
 	if remote == "" || strings.HasSuffix(remote, "/") {
 		remote += filepath.Base(pos[0])
 	}
+	limit, err := c.rateLimiter(t)
+	if err != nil {
+		return err
+	}
 	conn, err := c.connect(ctx, t)
 	if err != nil {
 		return err
 	}
 	defer conn.Quit(context.WithoutCancel(ctx))
-	if _, err := conn.Store(ctx, remote, f, 0); err != nil {
+	if _, err := conn.Store(ctx, remote, limit.Reader(ctx, f), 0); err != nil {
 		return fmt.Errorf("put %s: %w", t, err)
 	}
 	return nil

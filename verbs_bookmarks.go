@@ -16,8 +16,11 @@ import (
 )
 
 // listBookmarks prints the bookmarks for scripts: name, a tab and the URL
-// (never a password), one per line.
+// (never a password), one per line. "bookmarks import" is importBookmarks.
 func (c *cli) listBookmarks(args []string) error {
+	if len(args) > 0 && args[0] == "import" {
+		return c.importBookmarks(args[1:])
+	}
 	fs := c.flags("bookmarks")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -44,6 +47,7 @@ func (c *cli) loadBookmarks() (*bookmarks.File, error) {
 		return nil, err
 	}
 	f := bookmarks.Load(dir)
+	f.SetSecrets(c.keyring())
 	for _, w := range f.Warnings() {
 		fmt.Fprintf(c.stderr, "ferry: warning: %v\n", w)
 	}
@@ -109,7 +113,10 @@ func (c *cli) bookmarkCredentials(ctx context.Context, t target) (user, pass str
 	if p, ok := os.LookupEnv("FERRY_PASSWORD"); ok {
 		return t.User, p, true, nil
 	}
-	l, err := t.Bookmark.Login(ctx, bookmarks.NetrcPath())
+	l, err := t.Bookmark.Login(ctx, bookmarks.NetrcPath(), c.keyring())
+	if l.Note != "" {
+		c.keyringNote(t.Bookmark.Name, l.Note)
+	}
 	if errors.Is(err, bookmarks.ErrNeedPassword) {
 		return l.User, "", false, nil
 	}

@@ -226,6 +226,10 @@ func (c *cli) transfer(ctx context.Context, t target, parallel int, policy trans
 	if spec.Direction == transfers.Copy && spec.DestSite != spec.Site {
 		keys, targets[spec.DestSite] = append(keys, spec.DestSite), dest[0]
 	}
+	limit, err := c.rateLimiter(t)
+	if err != nil {
+		return err
+	}
 	sites := make(map[string]*site.Site, len(targets))
 	spares := make(map[string]chan *protocol.Conn, len(targets))
 	defer func() {
@@ -284,7 +288,7 @@ func (c *cli) transfer(ctx context.Context, t target, parallel int, policy trans
 	if err != nil {
 		return err
 	}
-	q := transfers.New(transfers.Options{Dial: dial, Workers: parallel, Policy: policy, PartialsDir: partials, ForgetDone: true})
+	q := transfers.New(transfers.Options{Dial: dial, Workers: parallel, Policy: policy, PartialsDir: partials, ForgetDone: true, Limit: limit})
 	q.Add(spec)
 
 	var show *progress

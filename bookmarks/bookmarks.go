@@ -47,6 +47,17 @@ type Bookmark struct {
 	// Encoding is the charset of the server's file names
 	// (protocol.LookupCharset); empty or "auto": as the server sends them.
 	Encoding string
+	// ActiveAddress is announced in PORT/EPRT instead of this machine's
+	// address (the public address of a NAT router); ActivePorts is the
+	// range "LOW-HIGH" active mode listens on (what the router forwards).
+	ActiveAddress string
+	ActivePorts   string
+	// Proxy carries every connection: socks5://, socks5h:// or http://
+	// [user:pass@]host:port (see package netproxy).
+	Proxy string
+	// LimitRate caps the bytes per second of the bookmark's transfers,
+	// all connections together ("500K", "2M"; empty: no limit).
+	LimitRate string
 
 	RemoteDir string // the remote pane starts here; empty: the login directory
 	LocalDir  string // the local pane starts here ("~/" allowed); empty: the current directory
@@ -56,6 +67,10 @@ type Bookmark struct {
 	PasswordCmd string
 	// Password is saved in the file only when the user asked for it.
 	Password string
+	// Keyring names the OS keyring entry (service "ferry") that holds
+	// the password: the file records where the password is, never the
+	// password itself. See File.SavePassword.
+	Keyring string
 }
 
 // entry is a Bookmark as written in bookmarks.toml.
@@ -70,11 +85,16 @@ type entry struct {
 	Fingerprint string         `toml:"fingerprint,omitempty"`
 	Active      bool           `toml:"active,omitempty"`
 	Encoding    string         `toml:"encoding,omitempty"`
+	ActiveAddr  string         `toml:"active_address,omitempty"`
+	ActivePorts string         `toml:"active_ports,omitempty"`
+	Proxy       string         `toml:"proxy,omitempty"`
+	LimitRate   string         `toml:"limit_rate,omitempty"`
 	RemoteDir   string         `toml:"remote_dir,omitempty"`
 	LocalDir    string         `toml:"local_dir,omitempty"`
 	Parallel    int            `toml:"parallel,omitempty"`
 	PasswordCmd string         `toml:"password_cmd,omitempty"`
 	Password    string         `toml:"password,omitempty"`
+	Keyring     string         `toml:"keyring,omitempty"`
 }
 
 type fileData struct {
@@ -87,6 +107,8 @@ func (e entry) bookmark() Bookmark {
 		TLS: e.TLS, Insecure: e.Verify != nil && !*e.Verify, CAFile: e.CAFile, Fingerprint: e.Fingerprint,
 		Active: e.Active, Encoding: e.Encoding, RemoteDir: e.RemoteDir, LocalDir: e.LocalDir, Parallel: e.Parallel,
 		PasswordCmd: e.PasswordCmd, Password: e.Password,
+		ActiveAddress: e.ActiveAddr, ActivePorts: e.ActivePorts, Proxy: e.Proxy, LimitRate: e.LimitRate,
+		Keyring: e.Keyring,
 	}
 }
 
@@ -96,6 +118,8 @@ func (b Bookmark) entry() entry {
 		TLS: b.TLS, CAFile: b.CAFile, Fingerprint: b.Fingerprint,
 		Active: b.Active, Encoding: b.Encoding, RemoteDir: b.RemoteDir, LocalDir: b.LocalDir, Parallel: b.Parallel,
 		PasswordCmd: b.PasswordCmd, Password: b.Password,
+		ActiveAddr: b.ActiveAddress, ActivePorts: b.ActivePorts, Proxy: b.Proxy, LimitRate: b.LimitRate,
+		Keyring: b.Keyring,
 	}
 	if b.Insecure {
 		e.Verify = new(bool)
@@ -120,8 +144,8 @@ func (b Bookmark) Validate() error {
 		return bad("port %d is not between 1 and 65535", b.Port)
 	case b.Parallel < 0 || b.Parallel > config.MaxParallel:
 		return bad("parallel %d is not between 1 and %d", b.Parallel, config.MaxParallel)
-	case strings.ContainsAny(b.User+b.RemoteDir+b.Password, "\r\n\x00"):
-		return bad("user, remote_dir or password contains a line break or NUL")
+	case strings.ContainsAny(b.User+b.RemoteDir+b.Password+b.Keyring, "\r\n\x00"):
+		return bad("user, remote_dir, password or keyring contains a line break or NUL")
 	}
 	if b.Fingerprint != "" {
 		if _, err := protocol.ParseFingerprint(b.Fingerprint); err != nil {
@@ -130,6 +154,9 @@ func (b Bookmark) Validate() error {
 	}
 	if _, err := protocol.LookupCharset(b.Encoding); err != nil {
 		return bad("encoding: %v", err)
+	}
+	if _, err := b.network(); err != nil {
+		return bad("%v", err)
 	}
 	return nil
 }
@@ -218,9 +245,14 @@ func (b Bookmark) RemotePath(p string) string {
 // it: a server that suddenly refuses AUTH TLS is an error, not a quiet
 // fall back to plain text.
 func (b Bookmark) Options(store *trust.Store) (protocol.Options, error) {
-	opts := protocol.Options{Security: b.TLS.Security(), Active: b.Active, Encoding: b.Encoding}
+	opts := protocol.Options{Security: b.TLS.Security(), Active: b.ActiveMode(), Encoding: b.Encoding}
 	if err := b.Validate(); err != nil {
 		return opts, err
+	}
+	n, _ := b.network()
+	opts.ActiveAddress, opts.ActivePorts = n.ActiveAddress, n.ActivePorts
+	if n.Proxy != nil { // a nil *Dialer in the interface would not be nil
+		opts.Proxy = n.Proxy
 	}
 	if fp, ok := b.pin(); ok {
 		return Pin(opts, fp), nil
@@ -280,6 +312,8 @@ type File struct {
 	dir  string
 	list []Bookmark
 	bad  []error // problems with single bookmarks
+
+	secrets Secrets // the OS keyring, or nil (SetSecrets)
 }
 
 // Load reads bookmarks.toml from dir. A missing file has no bookmarks.
@@ -396,14 +430,26 @@ func (f *File) Update(name string, b Bookmark) error {
 }
 
 // Delete removes the bookmark called name and saves the file.
+//
+// A password the bookmark kept in the OS keyring goes with it, unless
+// another bookmark names the same entry; a keyring that cannot be reached
+// leaves the entry, and the bookmark is deleted all the same.
 func (f *File) Delete(name string) error {
-	return f.update(func(list []Bookmark) ([]Bookmark, error) {
+	var gone Bookmark
+	var left []Bookmark
+	err := f.update(func(list []Bookmark) ([]Bookmark, error) {
 		i := index(list, name)
 		if i < 0 {
 			return nil, fmt.Errorf("%q: %w", name, ErrNotFound)
 		}
-		return slices.Delete(list, i, i+1), nil
+		gone = list[i]
+		left = slices.Delete(list, i, i+1)
+		return left, nil
 	})
+	if err == nil && gone.Keyring != "" {
+		f.forgetKeyring(gone.Keyring, left)
+	}
+	return err
 }
 
 // Overwrite writes list as the whole file even when the file on disk is
@@ -426,8 +472,10 @@ func (f *File) Overwrite(list []Bookmark) error {
 
 const bookmarksHeader = `# ferry bookmarks: connect with "ferry -b NAME" or the site manager.
 # Keys: name, host, port, user, tls (auto, explicit, implicit, off), verify,
-# ca_file, fingerprint, active, remote_dir, local_dir, parallel,
-# password_cmd (its output is the password), password (only if you saved it).
+# ca_file, fingerprint, active, active_address, active_ports, proxy,
+# limit_rate, remote_dir, local_dir, parallel,
+# password_cmd (its output is the password), keyring (the OS keyring entry
+# holding the password), password (only if you chose to save it here).
 # ferry rewrites this file when you change bookmarks in it; comments are lost.
 
 `

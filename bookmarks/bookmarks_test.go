@@ -24,7 +24,8 @@ func full() Bookmark {
 		Name: "work", Host: "ftp.example.org", Port: 2121, User: "alice",
 		TLS: config.TLSExplicit, Insecure: true, CAFile: "~/ca.pem", Fingerprint: fp,
 		Active: true, Encoding: "shift_jis", RemoteDir: "/srv/www", LocalDir: "~/www", Parallel: 4,
-		PasswordCmd: "pass show ftp/example", Password: "s3cret",
+		PasswordCmd: "pass show ftp/example", Password: "s3cret", Keyring: "alice@ftp.example.org:2121",
+		ActiveAddress: "203.0.113.7", ActivePorts: "50000-50100", LimitRate: "2M",
 	}
 }
 
@@ -350,7 +351,7 @@ func TestBookmarkConnectsToVsftpd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Quit(ctx)
-	login, err := b.Login(ctx, "")
+	login, err := b.Login(ctx, "", nil)
 	if err != nil || login.Source != FromCommand {
 		t.Fatalf("%+v %v", login, err)
 	}

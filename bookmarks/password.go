@@ -22,6 +22,7 @@ const (
 	FromCommand               // the bookmark's password_cmd
 	FromSaved                 // the password saved in the bookmark
 	FromNetrc                 // ~/.netrc (or $NETRC)
+	FromKeyring               // the OS keyring entry the bookmark names
 )
 
 func (s Source) String() string {
@@ -34,6 +35,8 @@ func (s Source) String() string {
 		return "saved password"
 	case FromNetrc:
 		return ".netrc"
+	case FromKeyring:
+		return "OS keyring"
 	}
 	return fmt.Sprintf("Source(%d)", int(s))
 }
@@ -43,6 +46,10 @@ type Login struct {
 	User     string // empty: anonymous
 	Password string
 	Source   Source
+	// Note says why a source the bookmark names could not be used (the
+	// OS keyring on a headless machine); the login came from the next
+	// one. Show it as a warning.
+	Note string
 }
 
 // ErrNeedPassword means no source had a password: the caller asks the
@@ -54,15 +61,17 @@ var ErrNeedPassword = errors.New("no password: set password_cmd, save one, or ad
 const PasswordCmdTimeout = time.Minute
 
 // Login finds the bookmark's password: password_cmd, else the saved
-// password, else the netrc file at netrcPath (machine and login, then
-// default; "" skips it), which may also supply the user. A user that is
-// empty, "anonymous" or "ftp" needs no password. Otherwise it returns the
-// user with ErrNeedPassword.
-func (b Bookmark) Login(ctx context.Context, netrcPath string) (Login, error) {
-	return b.login(ctx, netrcPath, PasswordCmdTimeout)
+// password, else the keyring entry the bookmark names (keyring may be nil
+// when there is none), else the netrc file at netrcPath (machine and
+// login, then default; "" skips it), which may also supply the user. A
+// user that is empty, "anonymous" or "ftp" needs no password. Otherwise
+// it returns the user with ErrNeedPassword. A keyring that cannot be read
+// is no error: Note says why, and the next sources are tried.
+func (b Bookmark) Login(ctx context.Context, netrcPath string, keyring Secrets) (Login, error) {
+	return b.login(ctx, netrcPath, keyring, PasswordCmdTimeout)
 }
 
-func (b Bookmark) login(ctx context.Context, netrcPath string, timeout time.Duration) (Login, error) {
+func (b Bookmark) login(ctx context.Context, netrcPath string, keyring Secrets, timeout time.Duration) (Login, error) {
 	l := Login{User: b.User}
 	switch {
 	case b.PasswordCmd != "":
@@ -75,6 +84,13 @@ func (b Bookmark) login(ctx context.Context, netrcPath string, timeout time.Dura
 	case b.Password != "":
 		l.Password, l.Source = b.Password, FromSaved
 		return l, nil
+	case b.Keyring != "":
+		p, err := readKeyring(keyring, b.Keyring)
+		if err == nil {
+			l.Password, l.Source = p, FromKeyring
+			return l, nil
+		}
+		l.Note = fmt.Sprintf("bookmark %q: the password in the OS keyring (entry %q) could not be read: %v", b.Name, b.Keyring, err)
 	}
 	if netrcPath != "" {
 		e, ok, err := lookupNetrcFile(netrcPath, b.Host, b.User)
@@ -91,6 +107,9 @@ func (b Bookmark) login(ctx context.Context, netrcPath string, timeout time.Dura
 	}
 	if l.User == "" || l.User == "anonymous" || l.User == "ftp" {
 		return l, nil
+	}
+	if l.Note != "" {
+		return l, fmt.Errorf("%s@%s: %w (%s)", l.User, b.Host, ErrNeedPassword, l.Note)
 	}
 	return l, fmt.Errorf("%s@%s: %w", l.User, b.Host, ErrNeedPassword)
 }

@@ -23,7 +23,7 @@ func TestPasswordCmdOutputIsThePassword(t *testing.T) {
 	}
 	for _, tt := range tests {
 		b := Bookmark{Name: "b", Host: "h", User: "u", PasswordCmd: tt.cmd, Password: "saved", TLS: 3}
-		l, err := b.Login(context.Background(), "")
+		l, err := b.Login(context.Background(), "", nil)
 		if err != nil || l.Password != tt.want || l.Source != FromCommand || l.User != "u" {
 			t.Errorf("%s: %+v %v, want %q", tt.cmd, l, err, tt.want)
 		}
@@ -39,7 +39,7 @@ func TestPasswordCmdFailureCarriesItsStderr(t *testing.T) {
 		"head -c 70000 /dev/zero | tr '\\0' x": "printed more than",
 	} {
 		b := Bookmark{Name: "b", Host: "h", User: "u", PasswordCmd: cmd}
-		_, err := b.Login(context.Background(), "")
+		_, err := b.Login(context.Background(), "", nil)
 		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), `bookmark "b": password_cmd`) {
 			t.Errorf("%s: %v, want %q", cmd, err, want)
 		}
@@ -49,7 +49,7 @@ func TestPasswordCmdFailureCarriesItsStderr(t *testing.T) {
 func TestPasswordCmdTimesOut(t *testing.T) {
 	b := Bookmark{Name: "b", Host: "h", User: "u", PasswordCmd: "sleep 30"}
 	start := time.Now()
-	_, err := b.login(context.Background(), "", 200*time.Millisecond)
+	_, err := b.login(context.Background(), "", nil, 200*time.Millisecond)
 	if err == nil || !strings.Contains(err.Error(), "timed out after 200ms") {
 		t.Fatalf("err = %v", err)
 	}
@@ -59,7 +59,7 @@ func TestPasswordCmdTimesOut(t *testing.T) {
 	// A cancelled caller is not reported as a timeout.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := b.Login(ctx, ""); !errors.Is(err, context.Canceled) {
+	if _, err := b.Login(ctx, "", nil); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled: %v", err)
 	}
 }
@@ -74,25 +74,25 @@ func TestLoginLooksForThePasswordInOrder(t *testing.T) {
 		want Login
 		err  error
 	}{
-		{"command over saved", Bookmark{Host: "h", User: "alice", PasswordCmd: "echo cmd", Password: "saved"}, Login{"alice", "cmd", FromCommand}, nil},
-		{"saved over netrc", Bookmark{Host: "h", User: "alice", Password: "saved"}, Login{"alice", "saved", FromSaved}, nil},
-		{"netrc", Bookmark{Host: "H", User: "alice"}, Login{"alice", "from-netrc", FromNetrc}, nil},
-		{"netrc supplies the user", Bookmark{Host: "n"}, Login{"nina", "nina-pw", FromNetrc}, nil},
-		{"netrc default", Bookmark{Host: "elsewhere"}, Login{"anonymous", "guest@", FromNetrc}, nil},
+		{"command over saved", Bookmark{Host: "h", User: "alice", PasswordCmd: "echo cmd", Password: "saved"}, Login{User: "alice", Password: "cmd", Source: FromCommand}, nil},
+		{"saved over netrc", Bookmark{Host: "h", User: "alice", Password: "saved"}, Login{User: "alice", Password: "saved", Source: FromSaved}, nil},
+		{"netrc", Bookmark{Host: "H", User: "alice"}, Login{User: "alice", Password: "from-netrc", Source: FromNetrc}, nil},
+		{"netrc supplies the user", Bookmark{Host: "n"}, Login{User: "nina", Password: "nina-pw", Source: FromNetrc}, nil},
+		{"netrc default", Bookmark{Host: "elsewhere"}, Login{User: "anonymous", Password: "guest@", Source: FromNetrc}, nil},
 		{"netrc for another login", Bookmark{Host: "h", User: "bob"}, Login{User: "bob"}, ErrNeedPassword},
 		{"anonymous", Bookmark{Host: "h", User: "ftp"}, Login{User: "ftp"}, nil},
 	}
 	for _, tt := range tests {
-		got, err := tt.b.Login(ctx, netrc)
+		got, err := tt.b.Login(ctx, netrc, nil)
 		if got != tt.want || !errors.Is(err, tt.err) {
 			t.Errorf("%s: %+v %v, want %+v %v", tt.name, got, err, tt.want, tt.err)
 		}
 	}
-	if l, err := (Bookmark{Host: "h"}).Login(ctx, filepath.Join(t.TempDir(), "none")); err != nil || l != (Login{}) {
+	if l, err := (Bookmark{Host: "h"}).Login(ctx, filepath.Join(t.TempDir(), "none"), nil); err != nil || l != (Login{}) {
 		t.Errorf("missing netrc, no user: %+v %v", l, err)
 	}
 	writeFile(t, netrc, `machine h password "open`)
-	if _, err := (Bookmark{Host: "h", User: "a"}).Login(ctx, netrc); err == nil || !strings.Contains(err.Error(), netrc) {
+	if _, err := (Bookmark{Host: "h", User: "a"}).Login(ctx, netrc, nil); err == nil || !strings.Contains(err.Error(), netrc) {
 		t.Errorf("broken netrc: %v", err)
 	}
 }
@@ -103,7 +103,7 @@ func TestPasswordCmdTimeoutKillsWhatItStarted(t *testing.T) {
 	pidFile := filepath.Join(t.TempDir(), "pid")
 	b := Bookmark{Name: "b", Host: "h", User: "u",
 		PasswordCmd: `sh -c 'sleep 100 & echo $! > ` + pidFile + `; sleep 100'`}
-	_, err := b.login(context.Background(), "", 500*time.Millisecond)
+	_, err := b.login(context.Background(), "", nil, 500*time.Millisecond)
 	if err == nil || !strings.Contains(err.Error(), "timed out") {
 		t.Fatalf("err = %v", err)
 	}

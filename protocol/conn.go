@@ -57,6 +57,9 @@ func Dial(ctx context.Context, addr string, opts Options) (*Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ftp: bad address %q: %w", addr, err)
 	}
+	if err := opts.check(); err != nil {
+		return nil, err
+	}
 	dctx, cancel := context.WithTimeout(ctx, opts.timeout())
 	defer cancel()
 	raw, err := opts.dial(dctx, "tcp", addr)
@@ -89,7 +92,15 @@ func NewConn(ctx context.Context, raw net.Conn, host string, opts Options) (*Con
 		serverName: host,
 		sessions:   newSessionCache(),
 	}
-	if tcp, ok := raw.RemoteAddr().(*net.TCPAddr); ok {
+	if err := opts.check(); err != nil {
+		raw.Close()
+		return nil, err
+	}
+	if opts.Proxy != nil {
+		// The peer is the proxy: data connections go to the server as
+		// the caller named it (nil when that is a name, not an address).
+		c.peerIP = net.ParseIP(host)
+	} else if tcp, ok := raw.RemoteAddr().(*net.TCPAddr); ok {
 		c.peerIP = tcp.IP
 	}
 	c.replies = replyReader{

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"strconv"
 	"strings"
@@ -159,28 +160,58 @@ func parsePASV(text string) (net.IP, int, error) {
 }
 
 // listenActive opens a listener on the control connection's local address
-// and tells the server with PORT (IPv4) or EPRT (IPv6), as ftplib does.
+// (on a port of Options.ActivePorts when set) and tells the server where
+// to connect: that address, or Options.ActiveAddress behind NAT, with
+// PORT for IPv4 and EPRT for IPv6, as ftplib does.
 func (c *Conn) listenActive(ctx context.Context) (*dataPeer, error) {
+	if c.opts.Proxy != nil {
+		return nil, ErrActiveWithProxy
+	}
 	local, ok := c.raw.LocalAddr().(*net.TCPAddr)
 	if !ok {
 		return nil, errors.New("ftp: active mode needs a TCP control connection")
 	}
-	ln, err := net.ListenTCP("tcp", &net.TCPAddr{IP: local.IP})
+	ln, err := listenInRange(local.IP, c.opts.ActivePorts)
 	if err != nil {
 		return nil, fmt.Errorf("ftp: active mode listen: %w", err)
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
+	announce := local.IP
+	if c.opts.ActiveAddress != nil {
+		announce = c.opts.ActiveAddress
+	}
 	var cmd string
-	if ip4 := local.IP.To4(); ip4 != nil {
+	if ip4 := announce.To4(); ip4 != nil {
 		cmd = fmt.Sprintf("PORT %d,%d,%d,%d,%d,%d", ip4[0], ip4[1], ip4[2], ip4[3], port>>8, port&0xff)
 	} else {
-		cmd = fmt.Sprintf("EPRT |2|%s|%d|", local.IP, port)
+		cmd = fmt.Sprintf("EPRT |2|%s|%d|", announce, port)
 	}
 	if _, err := c.cmd(ctx, 2, cmd); err != nil {
 		ln.Close()
 		return nil, err
 	}
 	return &dataPeer{ln: ln}, nil
+}
+
+// listenInRange listens on ip at a port of r, starting at a random one
+// and trying each in turn, so parallel transfers share a small forwarded
+// range; the zero range lets the system pick.
+func listenInRange(ip net.IP, r PortRange) (*net.TCPListener, error) {
+	if r.IsZero() {
+		return net.ListenTCP("tcp", &net.TCPAddr{IP: ip})
+	}
+	n := r.High - r.Low + 1
+	start := rand.IntN(n)
+	var last error
+	for i := range n {
+		port := r.Low + (start+i)%n
+		ln, err := net.ListenTCP("tcp", &net.TCPAddr{IP: ip, Port: port})
+		if err == nil {
+			return ln, nil
+		}
+		last = err
+	}
+	return nil, fmt.Errorf("no free port in %s: %w", r, last)
 }
 
 // accept waits for the server's active-mode connection and refuses any

@@ -52,7 +52,11 @@ var (
 	// it could not read the folder (vsftpd's "226 Transfer done (but failed
 	// to open directory)." for a missing or unreadable folder), or the
 	// path is not a folder.
-	ErrNotListable       = errors.New("ftp: the server could not list the folder")
+	ErrNotListable = errors.New("ftp: the server could not list the folder")
+	// ErrActiveWithProxy: active mode was asked for together with a
+	// proxy. The server would connect back to the address in PORT/EPRT,
+	// which a proxy does not forward; use passive mode.
+	ErrActiveWithProxy   = errors.New("ftp: active mode does not work through a proxy (the server cannot connect back through it); use passive mode")
 	ErrSessionNotResumed = errors.New("the server requires TLS session reuse on data connections but issued no session ticket; ask its admin to enable TLS session tickets, or keep only the control connection encrypted (--clear-data)")
 )
 

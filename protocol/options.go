@@ -3,8 +3,11 @@ package protocol
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
 	"io"
 	"net"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -69,13 +72,29 @@ type Options struct {
 	// LocalAddr is the source address for the control and data
 	// connections (ftplib's source_address). Nil lets the system choose.
 	LocalAddr net.Addr
-	// DialContext replaces net.Dialer for outgoing connections (tests,
-	// proxies). It must honour ctx.
+	// DialContext replaces net.Dialer for outgoing connections (tests).
+	// It must honour ctx. Proxy, when set, takes precedence.
 	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Proxy carries the control connection and every passive data
+	// connection (a SOCKS5 or HTTP CONNECT client, see package netproxy).
+	// It is given the server's host as the caller named it, so a proxy
+	// that resolves names itself can reach hosts the client cannot
+	// resolve; data connections go to that same host. Active mode cannot
+	// work through a proxy (the server would connect to the proxy's
+	// network, not to us) and is refused with ErrActiveWithProxy.
+	Proxy Dialer
 
 	// Active makes the server connect to us (EPRT/PORT) for data instead
 	// of the default passive mode (EPSV, then PASV).
 	Active bool
+	// ActiveAddress is the address announced in PORT/EPRT instead of
+	// the control connection's local address: the public address of a
+	// NAT router that forwards ActivePorts to this machine. The listener
+	// itself stays on the control connection's local address.
+	ActiveAddress net.IP
+	// ActivePorts limits the ports active mode listens on (the range a
+	// router forwards); the zero value lets the system choose.
+	ActivePorts PortRange
 	// DisableEPSV skips EPSV and uses PASV directly (IPv4 only).
 	DisableEPSV bool
 	// TrustPASVAddress connects to the address a PASV reply names. By
@@ -116,7 +135,56 @@ func (o *Options) timeout() time.Duration {
 	return DefaultTimeout
 }
 
+// Dialer opens connections; a proxy client is one. It must honour ctx.
+type Dialer interface {
+	DialContext(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+// PortRange is an inclusive range of TCP ports; the zero value means any.
+type PortRange struct{ Low, High int }
+
+// IsZero reports whether r leaves the choice of port to the system.
+func (r PortRange) IsZero() bool { return r.Low == 0 && r.High == 0 }
+
+// Valid reports whether r is the zero value or 1 <= Low <= High <= 65535.
+func (r PortRange) Valid() bool {
+	return r.IsZero() || 1 <= r.Low && r.Low <= r.High && r.High <= 65535
+}
+
+func (r PortRange) String() string { return fmt.Sprintf("%d-%d", r.Low, r.High) }
+
+// ParsePortRange reads "LOW-HIGH" (or one port, "PORT").
+func ParsePortRange(s string) (PortRange, error) {
+	lo, hi, found := strings.Cut(strings.TrimSpace(s), "-")
+	if !found {
+		hi = lo
+	}
+	l, err1 := strconv.Atoi(strings.TrimSpace(lo))
+	h, err2 := strconv.Atoi(strings.TrimSpace(hi))
+	r := PortRange{Low: l, High: h}
+	if err1 != nil || err2 != nil || r.IsZero() || !r.Valid() {
+		return PortRange{}, fmt.Errorf("port range %q: want LOW-HIGH with 1 <= LOW <= HIGH <= 65535", s)
+	}
+	return r, nil
+}
+
+// check refuses combinations of options that cannot work.
+func (o *Options) check() error {
+	switch {
+	case o.Active && o.Proxy != nil:
+		return ErrActiveWithProxy
+	case !o.ActivePorts.Valid():
+		return fmt.Errorf("ftp: active ports %s: want 1 <= LOW <= HIGH <= 65535", o.ActivePorts)
+	case o.ActiveAddress != nil && o.ActiveAddress.To16() == nil:
+		return fmt.Errorf("ftp: active address %v is not an IP address", o.ActiveAddress)
+	}
+	return nil
+}
+
 func (o *Options) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	if o.Proxy != nil {
+		return o.Proxy.DialContext(ctx, network, addr)
+	}
 	if o.DialContext != nil {
 		return o.DialContext(ctx, network, addr)
 	}

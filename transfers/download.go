@@ -223,7 +223,7 @@ func (w *worker) download(a *attempt) error {
 		if sum != nil {
 			dst = io.MultiWriter(f, sum)
 		}
-		if _, err := w.copyDown(dst, t, a.j); err != nil {
+		if _, err := w.copyDown(dst, w.q.limited(a.ctx, t), a.j); err != nil {
 			f.Close()
 			err = abort(t, err)
 			if untrusted(err) {

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"ferry/protocol"
+	"ferry/ratelimit"
 )
 
 // Defaults for the zero fields of Options.
@@ -83,6 +84,9 @@ type Options struct {
 	// (atomically, mode 0600), for Load at the next start; "" saves
 	// nothing. See DefaultStatePath.
 	StatePath string
+	// Limit caps the bytes per second of all workers together; nil
+	// starts unlimited. SetRateLimit changes it while jobs run.
+	Limit *ratelimit.Limiter
 }
 
 // Errors of the control methods.
@@ -202,6 +206,9 @@ func New(opts Options) *Queue {
 	}
 	if opts.MaxDepth <= 0 {
 		opts.MaxDepth = DefaultMaxDepth
+	}
+	if opts.Limit == nil {
+		opts.Limit = ratelimit.New(0)
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	q := &Queue{

@@ -99,7 +99,7 @@ func (w *worker) upload(a *attempt) error {
 		if err != nil {
 			return err
 		}
-		if _, err := w.copyUp(t, f, a.j); err != nil {
+		if _, err := w.copyUp(t, w.q.limited(a.ctx, f), a.j); err != nil {
 			return abort(t, err)
 		}
 		if err := t.Close(); err != nil {

@@ -308,6 +308,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.opDone(msg)
 	case queueMsg:
 		return m, m.queueChanged(msg.snap)
+	case openDialogMsg:
+		m.dialog = msg.d
+		return m, nil
 	case enqueueMsg:
 		m.enqueueConfirmed(msg)
 		return m, nil
@@ -367,6 +370,9 @@ func (m *Model) connected(msg connectedMsg) tea.Cmd {
 	v := m.panes[remotePane]
 	v.loading = false
 	if errors.Is(msg.err, ErrNeedPassword) {
+		if msg.err != ErrNeedPassword { // it says why no stored password served
+			m.setStatus(msg.err.Error(), true)
+		}
 		m.dialog = newPasswordDialog(msg.target, m.cfg.Bookmarks)
 		return nil
 	}

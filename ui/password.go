@@ -15,14 +15,14 @@ type connectWithPasswordMsg struct {
 }
 
 // passwordDialog asks for the password a connection needs. For a
-// bookmark it offers to save the answer in bookmarks.toml, but saves
-// nothing unless the user ticks that box.
+// bookmark it offers to save the answer, in the OS keyring or (only when
+// chosen) in bookmarks.toml, but saves nothing unless the user asks.
 type passwordDialog struct {
 	target Target
 	file   *bookmarks.File // nil when saving is not offered
 	input  textinput.Model
-	onBox  bool // the checkbox has the focus, not the input
-	save   bool // the box is ticked
+	onBox  bool              // the checkbox has the focus, not the input
+	save   bookmarks.Storage // where to save it; DontSave unless changed
 }
 
 func newPasswordDialog(target Target, file *bookmarks.File) dialog {
@@ -49,7 +49,9 @@ func (d *passwordDialog) Update(msg tea.Msg) (dialog, tea.Cmd) {
 	case "enter":
 		return nil, d.submit()
 	case "ctrl+s":
-		d.save = d.file != nil && !d.save
+		if d.file != nil {
+			d.save = d.save.Next()
+		}
 		return d, nil
 	case "tab", "shift+tab":
 		if d.file != nil {
@@ -64,7 +66,7 @@ func (d *passwordDialog) Update(msg tea.Msg) (dialog, tea.Cmd) {
 	}
 	if d.onBox {
 		if k.String() == "space" {
-			d.save = !d.save
+			d.save = d.save.Next()
 		}
 		return d, nil
 	}
@@ -79,21 +81,17 @@ func (d *passwordDialog) Update(msg tea.Msg) (dialog, tea.Cmd) {
 func (d *passwordDialog) submit() tea.Cmd {
 	t, pw := d.target, d.input.Value()
 	connect := func() tea.Msg { return connectWithPasswordMsg{target: t, password: pw} }
-	if !d.save || d.file == nil {
+	if d.save == bookmarks.DontSave || d.file == nil {
 		return connect
 	}
-	return tea.Sequence(savePasswordCmd(d.file, t.Bookmark, pw), connect)
+	return tea.Sequence(savePasswordCmd(d.file, t.Bookmark, pw, d.save), connect)
 }
 
-// savePasswordCmd writes password into the bookmark called name.
-func savePasswordCmd(file *bookmarks.File, name, password string) tea.Cmd {
+// savePasswordCmd saves password for the bookmark called name where the
+// user chose (bookmarks.File.SavePassword: the keyring, or the file).
+func savePasswordCmd(file *bookmarks.File, name, password string, where bookmarks.Storage) tea.Cmd {
 	return func() tea.Msg {
-		b, ok := file.Get(name)
-		if !ok {
-			return opDoneMsg{what: "saving the password", err: bookmarks.ErrNotFound}
-		}
-		b.Password = password
-		if err := file.Update(name, b); err != nil {
+		if err := file.SavePassword(name, password, where); err != nil {
 			return opDoneMsg{what: "saving the password", err: err}
 		}
 		return nil
@@ -108,15 +106,18 @@ func (d *passwordDialog) View(s *Styles, width, _ int) string {
 		body += s.Dim.Render("not stored anywhere")
 		return s.Dialog.Width(w).Render(body)
 	}
-	box := checkbox(d.save) + " save the password in bookmarks.toml"
+	box := "save the password: ‹ " + d.save.String() + " ›"
 	if d.onBox {
 		box = s.TitleActive.Render(box)
 	}
 	body += box + "\n"
-	if d.save {
-		body += s.Warning.Render("saved as plain text in a 0600 file only you can read; password_cmd is safer")
-	} else {
-		body += s.Dim.Render("not stored unless ticked (ctrl+s, or tab then space)")
+	switch d.save {
+	case bookmarks.SaveFile:
+		body += s.Warning.Render("saved as plain text in a 0600 file only you can read; the keyring or password_cmd is safer")
+	case bookmarks.SaveKeyring:
+		body += s.Dim.Render("bookmarks.toml records only where it is (ctrl+s changes it)")
+	default:
+		body += s.Dim.Render("not stored unless chosen (ctrl+s, or tab then space)")
 	}
 	return s.Dialog.Width(w).Render(body)
 }

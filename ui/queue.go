@@ -99,7 +99,7 @@ func (p *queuePanel) current() (transfers.JobStatus, bool) {
 
 // queueKeys are the panel's own keys while it has the focus.
 var queueKeys = struct {
-	Pause, PauseAll, Cancel, Retry, Remove, Up, Down, MoveUp, MoveDown, Clear, Leave key.Binding
+	Pause, PauseAll, Cancel, Retry, Remove, Up, Down, MoveUp, MoveDown, Clear, Limit, Leave key.Binding
 }{
 	Pause:    key.NewBinding(key.WithKeys("p", "space"), key.WithHelp("p", "pause/resume")),
 	PauseAll: key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "pause/resume all")),
@@ -111,6 +111,7 @@ var queueKeys = struct {
 	MoveUp:   key.NewBinding(key.WithKeys("K", "shift+up"), key.WithHelp("K", "move up")),
 	MoveDown: key.NewBinding(key.WithKeys("J", "shift+down"), key.WithHelp("J", "move down")),
 	Clear:    key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "clear finished")),
+	Limit:    key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "speed limit")),
 	Leave:    key.NewBinding(key.WithKeys("esc", "tab", "ctrl+t"), key.WithHelp("esc", "back to panes")),
 }
 
@@ -118,7 +119,7 @@ var queueKeys = struct {
 // has the focus.
 func (p *queuePanel) ShortHelp() []key.Binding {
 	k := queueKeys
-	return []key.Binding{k.Pause, k.PauseAll, k.Cancel, k.Retry, k.Remove, k.MoveUp, k.MoveDown, k.Clear, k.Leave}
+	return []key.Binding{k.Pause, k.PauseAll, k.Cancel, k.Retry, k.Remove, k.MoveUp, k.MoveDown, k.Clear, k.Limit, k.Leave}
 }
 
 func (p *queuePanel) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
@@ -129,6 +130,9 @@ func (p *queuePanel) Update(msg tea.Msg) tea.Cmd {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return nil
+	}
+	if key.Matches(k, queueKeys.Limit) {
+		return p.limitPrompt()
 	}
 	if _, err := p.handleKey(k); err != nil {
 		return func() tea.Msg { return opDoneMsg{what: "queue", err: err} }
@@ -204,6 +208,7 @@ func (p *queuePanel) View(s *Styles) string {
 	if snap.Paused {
 		head += " · PAUSED"
 	}
+	head += p.limitText()
 	if !p.focused {
 		head += "  (ctrl+t to manage) "
 	}

@@ -216,7 +216,7 @@ func (d *sitesDialog) saveCurrent() {
 		}
 		b.Name = uniqueName(d.file, b.Host)
 		f := newSiteForm(d.file, "Save "+safe.URL(d.current.URL)+" as a bookmark", "", b, password)
-		f.savePass = false
+		f.store = bookmarks.DontSave
 		d.child = f
 	}
 }
@@ -454,20 +454,20 @@ var tlsModes = []config.TLSMode{config.TLSAuto, config.TLSExplicit, config.TLSIm
 // started from. Saving writes the file in a command; a refusal is shown
 // in the form and nothing typed is lost.
 type siteForm struct {
-	file     *bookmarks.File
-	title    string
-	orig     string             // the name of the bookmark edited; "" adds one
-	base     bookmarks.Bookmark // where the fields the form does not show come from
-	inputs   [fieldCount]textinput.Model
-	tls      config.TLSMode
-	savePass bool
-	focus    int
-	err      string
-	saving   bool // a save is under way: keys wait for its outcome
+	file   *bookmarks.File
+	title  string
+	orig   string             // the name of the bookmark edited; "" adds one
+	base   bookmarks.Bookmark // where the fields the form does not show come from
+	inputs [fieldCount]textinput.Model
+	tls    config.TLSMode
+	store  bookmarks.Storage // where a password goes: nowhere, the OS keyring, or the file
+	focus  int
+	err    string
+	saving bool // a save is under way: keys wait for its outcome
 }
 
 func newSiteForm(file *bookmarks.File, title, orig string, b bookmarks.Bookmark, password string) *siteForm {
-	f := &siteForm{file: file, title: title, orig: orig, base: b, tls: b.TLS, savePass: b.Password != ""}
+	f := &siteForm{file: file, title: title, orig: orig, base: b, tls: b.TLS, store: b.StorageOf()}
 	values := [fieldCount]string{
 		fieldName: b.Name, fieldHost: b.Host, fieldUser: b.User, fieldRemoteDir: b.RemoteDir,
 		fieldLocalDir: b.LocalDir, fieldEncoding: b.Encoding, fieldPasswordCmd: b.PasswordCmd, fieldPassword: password,
@@ -491,6 +491,9 @@ func newSiteForm(file *bookmarks.File, title, orig string, b bookmarks.Bookmark,
 		f.inputs[i] = ti
 	}
 	f.inputs[fieldPassword].EchoMode = textinput.EchoPassword
+	if b.Keyring != "" && password == "" {
+		f.inputs[fieldPassword].Placeholder = "in the OS keyring; type to replace it"
+	}
 	if password != "" && password == b.Password {
 		// A saved password is not put in the field: its stars would show
 		// its length. Left empty, the saved one is kept.
@@ -504,7 +507,7 @@ func newSiteForm(file *bookmarks.File, title, orig string, b bookmarks.Bookmark,
 // visible reports whether a field is shown: the password only when it
 // is to be saved.
 func (f *siteForm) visible(field int) bool {
-	return field != fieldPassword || f.savePass
+	return field != fieldPassword || f.store != bookmarks.DontSave
 }
 
 // move focuses the next (or previous) shown field, wrapping around.
@@ -523,7 +526,7 @@ func (f *siteForm) move(step int) tea.Cmd {
 }
 
 func (f *siteForm) last() bool {
-	return f.focus == fieldPassword || (f.focus == fieldSavePassword && !f.savePass)
+	return f.focus == fieldPassword || (f.focus == fieldSavePassword && f.store == bookmarks.DontSave)
 }
 
 func (f *siteForm) Update(msg tea.Msg) (dialog, tea.Cmd) {
@@ -562,7 +565,7 @@ func (f *siteForm) Update(msg tea.Msg) (dialog, tea.Cmd) {
 		return f, nil
 	case fieldSavePassword:
 		if k.String() == "space" {
-			f.savePass = !f.savePass
+			f.store = f.store.Next()
 		}
 		return f, nil
 	}
@@ -610,12 +613,18 @@ func (f *siteForm) bookmark() (bookmarks.Bookmark, error) {
 	b.RemoteDir, b.LocalDir, b.PasswordCmd = value(fieldRemoteDir), value(fieldLocalDir), value(fieldPasswordCmd)
 	b.Encoding = value(fieldEncoding)
 	b.Password = ""
-	if f.savePass {
-		b.Password = f.inputs[fieldPassword].Value()
+	switch f.store {
+	case bookmarks.SaveFile:
+		b.Password, b.Keyring = f.inputs[fieldPassword].Value(), ""
 		if b.Password == "" {
-			b.Password = f.base.Password // kept: the field starts empty
+			// Kept: the field starts empty. A password in the keyring
+			// stays there until one is typed for the file.
+			b.Password, b.Keyring = f.base.Password, f.base.Keyring
 		}
+	case bookmarks.DontSave:
+		b.Keyring = ""
 	}
+	// SaveKeyring: the typed password goes to the keyring when saving.
 	return b, nil
 }
 
@@ -628,8 +637,14 @@ func (f *siteForm) save() tea.Cmd {
 		return nil
 	}
 	f.err, f.saving = "", true
-	file, orig := f.file, f.orig
+	file, orig, store, typed := f.file, f.orig, f.store, f.inputs[fieldPassword].Value()
 	return func() tea.Msg {
+		if store == bookmarks.SaveKeyring {
+			var err error
+			if b, err = file.PreparePassword(b, typed, store); err != nil {
+				return siteSavedMsg{what: "saving the password", name: b.Name, err: err}
+			}
+		}
 		if orig == "" {
 			return siteSavedMsg{what: fmt.Sprintf("added %q", printable([]byte(b.Name))), name: b.Name, err: file.Add(b)}
 		}
@@ -671,18 +686,18 @@ func (f *siteForm) View(s *Styles, width, height int) string {
 		case fieldTLS:
 			value = f.tlsView(s, inputW)
 		case fieldSavePassword:
-			value = checkbox(f.savePass) + " in bookmarks.toml"
+			value = "‹ " + f.store.String() + " ›"
 		default:
 			f.inputs[i].SetWidth(inputW - 1)
 			value = f.inputs[i].View()
 		}
 		fields = append(fields, ansi.Truncate(label+" "+value, inner, "…"))
 		if i == fieldSavePassword {
-			style := s.Dim
-			if f.savePass {
-				style = s.Warning
+			style, note := s.Dim, "space changes it; the keyring keeps it out of bookmarks.toml"
+			if f.store == bookmarks.SaveFile {
+				style, note = s.Warning, "plain text in a 0600 file only you can read; the keyring or password_cmd is safer"
 			}
-			warn := wrapText(style, "plain text in a 0600 file only you can read; password_cmd is safer", inputW)
+			warn := wrapText(style, note, inputW)
 			for line := range strings.Lines(warn) {
 				fields = append(fields, strings.Repeat(" ", labelW+1)+strings.TrimSuffix(line, "\n"))
 			}

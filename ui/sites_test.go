@@ -306,7 +306,7 @@ func TestSiteManagerSavesTheCurrentConnectionWithoutItsPassword(t *testing.T) {
 	for h.form().focus != fieldSavePassword {
 		h.key("tab")
 	}
-	h.key("space")
+	h.key("space", "space") // not saved -> OS keyring -> bookmarks.toml
 	if strings.Contains(h.screen(), "hunter2") || !strings.Contains(h.screen(), "0600") {
 		t.Fatalf("ticked form:\n%s", h.screen())
 	}
@@ -398,7 +398,7 @@ func TestSiteDialogNeverPrintsControlCharactersFromTheFile(t *testing.T) {
 
 func TestSavePasswordFailureStillConnects(t *testing.T) {
 	file := bookmarks.Load(t.TempDir())
-	msg := savePasswordCmd(file, "missing", "pw")()
+	msg := savePasswordCmd(file, "missing", "pw", bookmarks.SaveFile)()
 	if done, ok := msg.(opDoneMsg); !ok || !errors.Is(done.err, bookmarks.ErrNotFound) || done.what != "saving the password" {
 		t.Fatalf("%#v", msg)
 	}

@@ -22,6 +22,11 @@
 // 127.0.0.1, and accepts plain FTP as well as TLS (on the control and data
 // connections independently). vsftpd and proftpd refuse a TLS data
 // connection that does not resume the control connection's session.
+//
+// For network tests it also starts a SOCKS5 or HTTP CONNECT proxy
+// (StartProxy) and a TCP relay that plays a NAT router's port forwarding
+// (StartRelay) on loopback; both record the connections they carry, so a
+// test can prove which path the data took.
 package ftptest
 
 import (
