@@ -92,7 +92,7 @@ c ferry put --ca ftp://h/ pho
 		"ferry mirror --on-conflict re": "rename resume",
 		"ferry --theme hi":              "high-contrast",
 		"ferry get --pa":                "--parallel",
-		"ferry chmod -":                 "--active --bookmark --ca --clear-data --debug --encoding --fingerprint --help --insecure --timeout --tls -R -b",
+		"ferry chmod -":                 "--active --active-address --active-ports --bookmark --ca --clear-data --debug --encoding --fingerprint --help --insecure --limit-rate --proxy --timeout --tls -R -b",
 		"ferry completion z":            "zsh",
 		"ferry help bo":                 "bookmarks",
 		"ferry put not":                 "notes.txt",
