@@ -65,6 +65,10 @@ c ferry completion z
 c ferry help bo
 c ferry put not
 c ferry put --ca ftp://h/ pho
+c ferry bookmarks im
+c ferry bookmarks import --pa
+c ferry bookmarks import --passwords k
+c ferry bookmarks import not
 `
 	cmd := exec.Command(bash, "--norc", "--noprofile", "-c", script)
 	cmd.Dir = local

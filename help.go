@@ -18,6 +18,7 @@ type verbDef struct {
 	Summary  string   // one line in the list of verbs
 	Text     string   // paragraphs (separated by a blank line) for help VERB and ferry(1)
 	Lines    []string // shown as they are after Text: commands to copy
+	Subs     []string // subcommands ("import"), whose flags are rows for "NAME SUB"
 	// Args says what a shell completes for positional arguments.
 	Args completeKind
 	run  func(c *cli, ctx context.Context, args []string) error
@@ -98,10 +99,12 @@ func verbTable() []verbDef {
 			Text: "Logs in, sends COMMAND and its ARGS as one line, and prints the server's reply as it came, with control characters escaped. " +
 				"The exit status is 1 when the reply is a 4xx or 5xx. Commands that need a data connection (LIST, RETR) are not useful here; use the verbs.",
 			run: func(c *cli, ctx context.Context, a []string) error { return c.quote(ctx, a) }},
-		{Name: "bookmarks", Synopsis: []string{""},
-			Summary: "list bookmarks: name, a tab, URL (no passwords)",
-			Text:    "Prints each bookmark of bookmarks.toml for scripts: its name, a tab and its URL, never a password.",
-			run:     func(c *cli, ctx context.Context, a []string) error { return c.listBookmarks(a) }},
+		{Name: "bookmarks", Synopsis: []string{"", "import [--dry-run] [--passwords keyring|file|drop] FILE"},
+			Summary: "list bookmarks: name, a tab, URL (no passwords); import others'",
+			Text: "Prints each bookmark of bookmarks.toml for scripts: its name, a tab and its URL, never a password.\n\n" +
+				"bookmarks import adds the sites of FileZilla's sitemanager.xml or lftp's bookmarks file. Names already in use are kept and reported; passwords go to the OS keyring (or are dropped with a note when there is none), into bookmarks.toml only with --passwords file.",
+			Subs: []string{"import"},
+			run:  func(c *cli, ctx context.Context, a []string) error { return c.listBookmarks(a) }},
 		{Name: "completion", Synopsis: []string{"bash|zsh|fish"},
 			Summary: "print a shell completion script",
 			Text: "Prints a script that completes verbs, flags, flag values (TLS modes, conflict policies, themes), bookmark names after -b, and local paths. " +
@@ -217,6 +220,14 @@ func writeVerbHelp(w io.Writer, v verbDef) {
 		fmt.Fprint(w, "\nflags:\n")
 		for _, f := range own {
 			writeFlag(w, f)
+		}
+	}
+	for _, sub := range v.Subs {
+		if fs := flagsOf(v.Name + " " + sub); len(fs) > 0 {
+			fmt.Fprintf(w, "\nflags of %s %s:\n", v.Name, sub)
+			for _, f := range fs {
+				writeFlag(w, f)
+			}
 		}
 	}
 	if len(conn) > 0 {

@@ -34,6 +34,7 @@ func TestHelpGoesToStdoutAndExitsZero(t *testing.T) {
 		{[]string{"version", "-h"}, "  ferry version\n"},
 		{[]string{"man", "--help"}, "  ferry man\n"},
 		{[]string{"help", "--help"}, "  ferry help [VERB]"},
+		{[]string{"bookmarks", "import", "--help"}, "flags of bookmarks import:\n  --dry-run "},
 		{[]string{"ftp://h/", "--help"}, "  ferry [flags] VERB ARGS..."},
 	} {
 		code, out, errOut := ferry(t, c.args...)

@@ -121,7 +121,8 @@ func (c *cli) report(err error, verb string) int {
 		return exitOK
 	}
 	if h := (helpRequest{}); errors.As(err, &h) {
-		if v, ok := findVerb(h.verb); ok {
+		name, _, _ := strings.Cut(h.verb, " ") // "bookmarks import" is bookmarks'
+		if v, ok := findVerb(name); ok {
 			writeVerbHelp(c.stdout, v)
 		} else {
 			writeUsage(c.stdout)
