@@ -60,7 +60,7 @@ func verbTable() []verbDef {
 				"Nothing is written outside LOCALDIR: names that could escape it and symbolic links are skipped and reported. A failed file is listed on stderr and the rest go on; the exit status is then 1.",
 			run: func(c *cli, ctx context.Context, a []string) error { return c.mirror(ctx, a) }},
 		{Name: "copy", Synopsis: []string{"[-r] [--fxp] [flags] SRC DST"},
-			Summary: "copy between any two places: server to server, server to local, local to server", Args: completeFiles,
+			Summary: "copy between any two places, server to server too", Args: completeFiles,
 			Text: "Copies SRC to DST, each a URL or a local path. From a server to a local path it is get, from a local path to a server put (with -r, get -r and put -r). " +
 				"Between two servers the data is relayed through ferry, one buffer per connection and no temporary file, resuming with REST on both sides and checking the size and, when both servers offer the same one, their hashes. " +
 				"With --fxp the servers copy to each other directly (FXP) when both allow it, and ferry relays when one refuses. A DST ending in / receives SRC under its own name.",
@@ -183,7 +183,7 @@ func (c *cli) help(args []string) error {
 func writeUsage(w io.Writer) {
 	fmt.Fprintln(w, wrap(helpIntro, 0, 80))
 	fmt.Fprint(w, "\nusage:\n")
-	fmt.Fprintln(w, "  ferry [flags] [URL]         the full-screen file manager, connected to URL if given")
+	fmt.Fprintln(w, "  ferry [flags] [URL]         the file manager, connected to URL if given")
 	fmt.Fprintln(w, "  ferry [flags] -b NAME       the file manager, connected to a bookmark")
 	fmt.Fprintln(w, "  ferry [flags] VERB ARGS...  a verb; flags may come before or after it")
 	fmt.Fprint(w, "\nverbs:\n")
@@ -197,7 +197,7 @@ func writeUsage(w io.Writer) {
 	for _, p := range []string{helpURL, helpPassword, helpBookmark, helpExit} {
 		fmt.Fprintf(w, "\n%s\n", wrap(p, 0, 80))
 	}
-	fmt.Fprint(w, "\n'ferry help VERB' (or 'ferry VERB --help') shows a verb's usage and flags; 'ferry man' prints the manual.\n")
+	fmt.Fprintf(w, "\n%s\n", wrap("'ferry help VERB' (or 'ferry VERB --help') shows a verb's usage and flags; 'ferry man' prints the manual.", 0, 80))
 }
 
 // writeVerbHelp prints one verb's usage, description and flags.
@@ -267,7 +267,7 @@ func flagUsage(f flagDef) string {
 func writeFlag(w io.Writer, f flagDef) {
 	const col = 26
 	u := flagUsage(f)
-	if len(u) > col-3 {
+	if len(u) > col-4 { // at least two spaces before the help
 		fmt.Fprintf(w, "  %s\n%s\n", u, wrap(f.Help, col, 80))
 		return
 	}
