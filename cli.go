@@ -18,8 +18,8 @@ import (
 
 	"ferry/bookmarks"
 	"ferry/protocol"
-	"ferry/site"
 	"ferry/secrets"
+	"ferry/site"
 	"ferry/transfers"
 	"ferry/trust"
 )

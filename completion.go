@@ -38,15 +38,33 @@ func verbNames() []string {
 	return names
 }
 
-// flagWords spells every name of verb's flags: -b --bookmark --tls ...
+// flagWords spells every name of verb's flags, its subcommands' too:
+// -b --bookmark --tls ...
 func flagWords(verb string) []string {
 	var words []string
-	for _, f := range flagsOf(verb) {
+	fs := flagsOf(verb)
+	if v, ok := findVerb(verb); ok {
+		for _, sub := range v.Subs {
+			fs = append(fs, flagsOf(verb+" "+sub)...)
+		}
+	}
+	for _, f := range fs {
 		for _, n := range f.Names {
 			words = append(words, flagSpelling(n))
 		}
 	}
 	return append(words, "--help")
+}
+
+// verbsWithSubs are the verbs that have subcommands, with them.
+func verbsWithSubs() []verbDef {
+	var out []verbDef
+	for _, v := range verbTable() {
+		if len(v.Subs) > 0 {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // valueFlags groups the spellings of flags that take a value by what is
@@ -145,12 +163,22 @@ _ferry() {
     case $verb in
     '' | help) COMPREPLY=($(compgen -W '%s' -- "$cur")) ;;
     completion) COMPREPLY=($(compgen -W '%s' -- "$cur")) ;;
-    %s) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")) ;;
+%s    %s) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")) ;;
     esac
 }
 complete -F _ferry ferry
-`, strings.Join(verbNames(), "\n"), strings.Join(completionShells(), "\n"), strings.Join(verbsWithFileArgs(), "|"))
+`, strings.Join(verbNames(), "\n"), strings.Join(completionShells(), "\n"), bashSubs(), strings.Join(verbsWithFileArgs(), "|"))
 	io.WriteString(w, b.String())
+}
+
+// bashSubs completes a verb's subcommand right after it, then files.
+func bashSubs() string {
+	var b strings.Builder
+	for _, v := range verbsWithSubs() {
+		fmt.Fprintf(&b, "    %s) if [[ $prev == %s ]]; then COMPREPLY=($(compgen -W '%s' -- \"$cur\")); else compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- \"$cur\")); fi ;;\n",
+			v.Name, v.Name, strings.Join(v.Subs, "\n"))
+	}
+	return b.String()
 }
 
 func writeZsh(w io.Writer) {
@@ -214,7 +242,7 @@ _ferry() {
     case $verb in
     ('' | help) _describe verb verbs ;;
     (completion) compadd -- %s ;;
-    (%s) _files ;;
+%s    (%s) _files ;;
     esac
 }
 if [[ $funcstack[1] == _ferry ]]; then
@@ -222,8 +250,17 @@ if [[ $funcstack[1] == _ferry ]]; then
 else
     compdef _ferry ferry
 fi
-`, strings.Join(completionShells(), " "), strings.Join(verbsWithFileArgs(), "|"))
+`, strings.Join(completionShells(), " "), zshSubs(), strings.Join(verbsWithFileArgs(), "|"))
 	io.WriteString(w, b.String())
+}
+
+// zshSubs completes a verb's subcommand right after it, then files.
+func zshSubs() string {
+	var b strings.Builder
+	for _, v := range verbsWithSubs() {
+		fmt.Fprintf(&b, "    (%s) if [[ ${words[CURRENT-1]} == %s ]]; then compadd -- %s; else _files; fi ;;\n", v.Name, v.Name, strings.Join(v.Subs, " "))
+	}
+	return b.String()
 }
 
 func zshQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
@@ -240,6 +277,10 @@ complete -c ferry -f
 	fmt.Fprintf(&b, "complete -c ferry -n '__fish_seen_subcommand_from help' -a %s\n", fishQuote(strings.Join(verbNames(), " ")))
 	fmt.Fprintf(&b, "complete -c ferry -n '__fish_seen_subcommand_from completion' -a %s\n", fishQuote(strings.Join(completionShells(), " ")))
 	fmt.Fprintf(&b, "complete -c ferry -n '__fish_seen_subcommand_from %s' -F\n", strings.Join(verbsWithFileArgs(), " "))
+	for _, v := range verbsWithSubs() {
+		subs := strings.Join(v.Subs, " ")
+		fmt.Fprintf(&b, "complete -c ferry -n '__fish_seen_subcommand_from %s; and not __fish_seen_subcommand_from %s' -a %s\n", v.Name, subs, fishQuote(subs))
+	}
 	for _, f := range flagTable() {
 		var cond []string
 		for _, v := range f.Verbs {
@@ -250,7 +291,8 @@ complete -c ferry -f
 		var named []string
 		for _, v := range f.Verbs {
 			if v != "" {
-				named = append(named, v)
+				first, _, _ := strings.Cut(v, " ") // a subcommand's flags: after its verb
+				named = append(named, first)
 			}
 		}
 		if len(named) > 0 {

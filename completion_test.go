@@ -1,11 +1,13 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"ferry/bookmarks"
 )
@@ -65,6 +67,10 @@ c ferry completion z
 c ferry help bo
 c ferry put not
 c ferry put --ca ftp://h/ pho
+c ferry bookmarks im
+c ferry bookmarks import --pa
+c ferry bookmarks import --passwords k
+c ferry bookmarks import not
 `
 	cmd := exec.Command(bash, "--norc", "--noprofile", "-c", script)
 	cmd.Dir = local
@@ -152,5 +158,53 @@ func TestFishCompletesVerbsAndBookmarks(t *testing.T) {
 		if strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Errorf("%q: fish offers %q, want %q", line, got, want)
 		}
+	}
+}
+
+// TestZshCompletesInAnInteractiveShell types into a real zsh in tmux
+// (compinit, then the script) and reads what Tab put on the line: a verb,
+// a flag value and a bookmark name.
+func TestZshCompletesInAnInteractiveShell(t *testing.T) {
+	zsh := needShell(t, "zsh", true)
+	tmux := needShell(t, "tmux", true)
+	bin := buildFerry(t)
+	dir := configHome(t)
+	addBookmarks(t, dir, bookmarks.Bookmark{Name: "workplace", Host: "ftp.example.org"})
+	home := t.TempDir()
+	socket := fmt.Sprintf("ferry-zsh-%d", os.Getpid())
+	tm := func(args ...string) string {
+		out, err := exec.Command(tmux, append([]string{"-L", socket}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %q: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	shell := fmt.Sprintf("env -i HOME=%q TERM=xterm PATH=%q XDG_CONFIG_HOME=%q %q -f", home,
+		filepath.Dir(bin)+":/usr/bin:/bin", filepath.Dir(dir), zsh)
+	tm("new-session", "-d", "-s", "z", "-x", "120", "-y", "20", shell)
+	t.Cleanup(func() { exec.Command(tmux, "-L", socket, "kill-server").Run() })
+	screen := func(want string) string {
+		t.Helper()
+		for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+			sc := tm("capture-pane", "-p", "-t", "z")
+			if strings.Contains(sc, want) {
+				return sc
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("zsh never showed %q:\n%s", want, sc)
+			}
+		}
+	}
+	tm("send-keys", "-t", "z", `PS1='%% '; autoload -U compinit && compinit -u && source <(ferry completion zsh) && echo READY`, "Enter")
+	screen("\nREADY")
+	for _, c := range []struct{ typed, want string }{
+		{"ferry mir", "% ferry mirror"},
+		{"ferry --tls ex", "% ferry --tls explicit"},
+		{"ferry ls -b wo", "% ferry ls -b workplace"},
+	} {
+		tm("send-keys", "-t", "z", "-l", c.typed)
+		tm("send-keys", "-t", "z", "Tab")
+		screen(c.want)
+		tm("send-keys", "-t", "z", "C-u")
 	}
 }

@@ -21,7 +21,8 @@ type flagDef struct {
 	Arg  string
 	Help string
 	// Verbs are the verbs that take the flag; "" is ferry without a verb
-	// (the file manager). See connVerbs for the common set.
+	// (the file manager), "VERB SUB" a verb's subcommand (bookmarks
+	// import). See connVerbs for the common set.
 	Verbs []string
 	// Values are the accepted values, offered by completion and listed in
 	// ferry(1); Complete says what else to offer for the value.
@@ -56,6 +57,8 @@ type verbFlags struct {
 	verbose   bool   // rm -v
 	parents   bool   // mkdir -p
 	theme     string // --theme, the file manager's
+	dryRun    bool   // bookmarks import --dry-run
+	passwords string // bookmarks import --passwords
 }
 
 // connVerbs are the verbs that connect to a server, and "" for the file
@@ -172,6 +175,12 @@ func flagTable() []flagDef {
 		{Names: []string{"p"}, Verbs: []string{"mkdir"},
 			Help: "create missing parent directories; an existing directory is no error",
 			bind: boolVar(func(t flagTargets) *bool { return &t.c.opt.parents })},
+		{Names: []string{"dry-run"}, Verbs: []string{"bookmarks import"},
+			Help: "show what would be added; change nothing",
+			bind: boolVar(func(t flagTargets) *bool { return &t.c.opt.dryRun })},
+		{Names: []string{"passwords"}, Arg: "WHERE", Verbs: []string{"bookmarks import"}, Values: []string{"keyring", "file", "drop"},
+			Help: "where imported passwords go: keyring (the default), file (plain text in bookmarks.toml) or drop",
+			bind: strVar(func(t flagTargets) *string { return &t.c.opt.passwords }, "keyring")},
 		{Names: []string{"R"}, Verbs: []string{"chmod"},
 			Help: "also change everything below a directory (symbolic links are left alone)",
 			bind: boolVar(func(t flagTargets) *bool { return &t.c.opt.recursive })},

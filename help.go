@@ -18,6 +18,7 @@ type verbDef struct {
 	Summary  string   // one line in the list of verbs
 	Text     string   // paragraphs (separated by a blank line) for help VERB and ferry(1)
 	Lines    []string // shown as they are after Text: commands to copy
+	Subs     []string // subcommands ("import"), whose flags are rows for "NAME SUB"
 	// Args says what a shell completes for positional arguments.
 	Args completeKind
 	run  func(c *cli, ctx context.Context, args []string) error
@@ -59,7 +60,7 @@ func verbTable() []verbDef {
 				"Nothing is written outside LOCALDIR: names that could escape it and symbolic links are skipped and reported. A failed file is listed on stderr and the rest go on; the exit status is then 1.",
 			run: func(c *cli, ctx context.Context, a []string) error { return c.mirror(ctx, a) }},
 		{Name: "copy", Synopsis: []string{"[-r] [--fxp] [flags] SRC DST"},
-			Summary: "copy between any two places: server to server, server to local, local to server", Args: completeFiles,
+			Summary: "copy between any two places, server to server too", Args: completeFiles,
 			Text: "Copies SRC to DST, each a URL or a local path. From a server to a local path it is get, from a local path to a server put (with -r, get -r and put -r). " +
 				"Between two servers the data is relayed through ferry, one buffer per connection and no temporary file, resuming with REST on both sides and checking the size and, when both servers offer the same one, their hashes. " +
 				"With --fxp the servers copy to each other directly (FXP) when both allow it, and ferry relays when one refuses. A DST ending in / receives SRC under its own name.",
@@ -98,10 +99,12 @@ func verbTable() []verbDef {
 			Text: "Logs in, sends COMMAND and its ARGS as one line, and prints the server's reply as it came, with control characters escaped. " +
 				"The exit status is 1 when the reply is a 4xx or 5xx. Commands that need a data connection (LIST, RETR) are not useful here; use the verbs.",
 			run: func(c *cli, ctx context.Context, a []string) error { return c.quote(ctx, a) }},
-		{Name: "bookmarks", Synopsis: []string{""},
-			Summary: "list bookmarks: name, a tab, URL (no passwords)",
-			Text:    "Prints each bookmark of bookmarks.toml for scripts: its name, a tab and its URL, never a password.",
-			run:     func(c *cli, ctx context.Context, a []string) error { return c.listBookmarks(a) }},
+		{Name: "bookmarks", Synopsis: []string{"", "import [--dry-run] [--passwords keyring|file|drop] FILE"},
+			Summary: "list bookmarks: name, a tab, URL (no passwords); import others'",
+			Text: "Prints each bookmark of bookmarks.toml for scripts: its name, a tab and its URL, never a password.\n\n" +
+				"bookmarks import adds the sites of FileZilla's sitemanager.xml or lftp's bookmarks file. Names already in use are kept and reported; passwords go to the OS keyring (or are dropped with a note when there is none), into bookmarks.toml only with --passwords file.",
+			Subs: []string{"import"},
+			run:  func(c *cli, ctx context.Context, a []string) error { return c.listBookmarks(a) }},
 		{Name: "completion", Synopsis: []string{"bash|zsh|fish"},
 			Summary: "print a shell completion script",
 			Text: "Prints a script that completes verbs, flags, flag values (TLS modes, conflict policies, themes), bookmark names after -b, and local paths. " +
@@ -180,7 +183,7 @@ func (c *cli) help(args []string) error {
 func writeUsage(w io.Writer) {
 	fmt.Fprintln(w, wrap(helpIntro, 0, 80))
 	fmt.Fprint(w, "\nusage:\n")
-	fmt.Fprintln(w, "  ferry [flags] [URL]         the full-screen file manager, connected to URL if given")
+	fmt.Fprintln(w, "  ferry [flags] [URL]         the file manager, connected to URL if given")
 	fmt.Fprintln(w, "  ferry [flags] -b NAME       the file manager, connected to a bookmark")
 	fmt.Fprintln(w, "  ferry [flags] VERB ARGS...  a verb; flags may come before or after it")
 	fmt.Fprint(w, "\nverbs:\n")
@@ -194,7 +197,7 @@ func writeUsage(w io.Writer) {
 	for _, p := range []string{helpURL, helpPassword, helpBookmark, helpExit} {
 		fmt.Fprintf(w, "\n%s\n", wrap(p, 0, 80))
 	}
-	fmt.Fprint(w, "\n'ferry help VERB' (or 'ferry VERB --help') shows a verb's usage and flags; 'ferry man' prints the manual.\n")
+	fmt.Fprintf(w, "\n%s\n", wrap("'ferry help VERB' (or 'ferry VERB --help') shows a verb's usage and flags; 'ferry man' prints the manual.", 0, 80))
 }
 
 // writeVerbHelp prints one verb's usage, description and flags.
@@ -217,6 +220,14 @@ func writeVerbHelp(w io.Writer, v verbDef) {
 		fmt.Fprint(w, "\nflags:\n")
 		for _, f := range own {
 			writeFlag(w, f)
+		}
+	}
+	for _, sub := range v.Subs {
+		if fs := flagsOf(v.Name + " " + sub); len(fs) > 0 {
+			fmt.Fprintf(w, "\nflags of %s %s:\n", v.Name, sub)
+			for _, f := range fs {
+				writeFlag(w, f)
+			}
 		}
 	}
 	if len(conn) > 0 {
@@ -256,7 +267,7 @@ func flagUsage(f flagDef) string {
 func writeFlag(w io.Writer, f flagDef) {
 	const col = 26
 	u := flagUsage(f)
-	if len(u) > col-3 {
+	if len(u) > col-4 { // at least two spaces before the help
 		fmt.Fprintf(w, "  %s\n%s\n", u, wrap(f.Help, col, 80))
 		return
 	}

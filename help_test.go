@@ -34,6 +34,7 @@ func TestHelpGoesToStdoutAndExitsZero(t *testing.T) {
 		{[]string{"version", "-h"}, "  ferry version\n"},
 		{[]string{"man", "--help"}, "  ferry man\n"},
 		{[]string{"help", "--help"}, "  ferry help [VERB]"},
+		{[]string{"bookmarks", "import", "--help"}, "flags of bookmarks import:\n  --dry-run "},
 		{[]string{"ftp://h/", "--help"}, "  ferry [flags] VERB ARGS..."},
 	} {
 		code, out, errOut := ferry(t, c.args...)
@@ -44,14 +45,24 @@ func TestHelpGoesToStdoutAndExitsZero(t *testing.T) {
 }
 
 // TestHelpNamesEveryVerbAndFlag: the overview lists each verb of the
-// table, and each verb's help lists each of its flags.
+// table, and each verb's help lists each of its flags, in lines that fit
+// 80 columns.
 func TestHelpNamesEveryVerbAndFlag(t *testing.T) {
 	_, overview, _ := ferry(t, "--help")
+	fits := func(what, text string) {
+		for _, l := range strings.Split(text, "\n") {
+			if n := len([]rune(l)); n > 80 {
+				t.Errorf("%s: a line of %d columns: %q", what, n, l)
+			}
+		}
+	}
+	fits("--help", overview)
 	for _, v := range verbTable() {
 		if !strings.Contains(overview, "\n  "+v.Name+" ") {
 			t.Errorf("--help does not list %s", v.Name)
 		}
 		_, out, _ := ferry(t, "help", v.Name)
+		fits("help "+v.Name, out)
 		for _, f := range flagsOf(v.Name) {
 			if !strings.Contains(out, "  "+flagUsage(f)) {
 				t.Errorf("help %s does not list %s", v.Name, flagUsage(f))

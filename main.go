@@ -1,9 +1,10 @@
 // Command ferry is a terminal file manager for FTP and FTPS servers.
 //
 // With a verb it scripts the same engine the TUI uses: ls, get, put,
-// mirror (get -r and put -r copy trees), rm, mkdir, mv, chmod, cat, stat,
-// quote, bookmarks, and completion, man, help and version. With -b NAME
-// in place of a URL, a verb uses a bookmark's server and settings.
+// mirror (get -r and put -r copy trees), copy, rm, mkdir, mv, chmod,
+// cat, stat, quote, bookmarks (and bookmarks import), and completion,
+// man, help and version. With -b NAME in place of a URL, a verb uses a
+// bookmark's server and settings.
 //
 // The verbs (help.go) and flags (flags.go) are tables: parsing, --help,
 // ferry(1) and the completion scripts read the same rows.
@@ -121,7 +122,8 @@ func (c *cli) report(err error, verb string) int {
 		return exitOK
 	}
 	if h := (helpRequest{}); errors.As(err, &h) {
-		if v, ok := findVerb(h.verb); ok {
+		name, _, _ := strings.Cut(h.verb, " ") // "bookmarks import" is bookmarks'
+		if v, ok := findVerb(name); ok {
 			writeVerbHelp(c.stdout, v)
 		} else {
 			writeUsage(c.stdout)

@@ -115,6 +115,9 @@ func writeMan(w io.Writer) {
 			p(".fi")
 		}
 		own, _ := splitFlags(v.Name)
+		for _, sub := range v.Subs {
+			own = append(own, flagsOf(v.Name+" "+sub)...)
+		}
 		if len(own) > 0 {
 			p(".RS")
 			for _, f := range own {

@@ -14,10 +14,8 @@ import (
 // dropped with a note when there is none), into bookmarks.toml only with
 // --passwords file.
 func (c *cli) importBookmarks(args []string) error {
-	fs := c.flags("bookmarks import")
-	dryRun := fs.Bool("dry-run", false, "show what would be added; change nothing")
-	passwords := fs.String("passwords", "keyring", "where imported passwords go: keyring, file (plain text in bookmarks.toml) or drop")
-	pos, err := parseArgs(fs, args)
+	pos, err := parseArgs(c.flags("bookmarks import"), args)
+	dryRun, passwords := &c.opt.dryRun, &c.opt.passwords // rows of flagTable
 	if err != nil {
 		return err
 	}
