@@ -54,6 +54,8 @@ type cli struct {
 	sites    site.Registry
 	parallel int              // transfer workers (config.toml's parallel)
 	queue    *transfers.Queue // the TUI's transfer queue
+	// releaseState ends this ferry's claim on the saved queue.
+	releaseState func()
 
 	knownOnce sync.Once // opens known (known_certs.toml) on first use
 	known     *trust.Store

@@ -67,7 +67,12 @@ func (c *cli) tui(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer q.Close()
+	defer func() {
+		q.Close() // saves the queue, then the lock on it ends
+		if c.releaseState != nil {
+			c.releaseState()
+		}
+	}()
 	cfg.IsDark = lipgloss.HasDarkBackground(os.Stdin, os.Stdout)
 	_, err = tea.NewProgram(ui.New(cfg), tea.WithContext(ctx)).Run()
 	if err == tea.ErrProgramKilled && ctx.Err() != nil {
@@ -76,20 +81,27 @@ func (c *cli) tui(ctx context.Context, args []string) error {
 	return err
 }
 
-// applySettings reads config.toml, the theme and the certificate store,
-// printing their problems before the screen is taken over: ferry starts
-// with defaults rather than refuse to start over a bad file.
+// applySettings reads config.toml, the theme and the certificate store.
+// Their problems are printed and also handed to the UI (cfg.Warnings),
+// which shows them once the screen is up, since the alternate screen
+// hides what was printed before it: ferry starts with defaults rather
+// than refuse to start over a bad file.
 func (c *cli) applySettings(cfg *ui.Config, themeFlag string) error {
 	dir, err := config.Dir()
 	if err != nil {
 		return err
 	}
+	warn := func(format string, args ...any) {
+		msg := fmt.Sprintf(format, args...)
+		fmt.Fprintf(c.stderr, "ferry: %s\n", msg)
+		cfg.Warnings = append(cfg.Warnings, msg)
+	}
 	settings, f := config.Load(dir)
 	if err := f.Err(); err != nil {
-		fmt.Fprintf(c.stderr, "ferry: %v; using the default settings\n", err)
+		warn("%v; using the default settings", err)
 	}
 	for _, w := range f.Warnings() {
-		fmt.Fprintf(c.stderr, "ferry: warning: %v\n", w)
+		warn("warning: %v", w)
 	}
 	cfg.ShowHidden = settings.ShowHidden
 	cfg.NoConfirmDelete = !settings.ConfirmDelete
@@ -107,20 +119,20 @@ func (c *cli) applySettings(cfg *ui.Config, themeFlag string) error {
 	}
 	theme, warnings, err := themes.Load(name, filepath.Join(dir, themes.DirName))
 	if err != nil {
-		fmt.Fprintf(c.stderr, "ferry: %v; using the default theme\n", err)
+		warn("%v; using the default theme", err)
 	}
 	for _, w := range warnings {
-		fmt.Fprintf(c.stderr, "ferry: warning: %v\n", w)
+		warn("warning: %v", w)
 	}
 	cfg.Theme = theme
 	cfg.Trust = c.trustStore()
 	marks := bookmarks.Load(dir)
 	marks.SetSecrets(c.keyring())
 	if err := marks.Err(); err != nil {
-		fmt.Fprintf(c.stderr, "ferry: %v; the site manager shows no bookmarks and will not change the file\n", err)
+		warn("%v; the site manager shows no bookmarks and will not change the file", err)
 	}
 	for _, w := range marks.Warnings() {
-		fmt.Fprintf(c.stderr, "ferry: warning: %v\n", w)
+		warn("warning: %v", w)
 	}
 	cfg.Bookmarks = marks
 	if path, err := ui.DefaultHistoryPath(); err == nil {
@@ -211,10 +223,24 @@ func (c *cli) openQueue(cfg *ui.Config) (*transfers.Queue, error) {
 	if err != nil {
 		return nil, err
 	}
-	saved, err := transfers.Load(statePath)
-	if err != nil {
-		fmt.Fprintf(c.stderr, "ferry: warning: the saved transfer queue is unreadable (%v); it is not offered\n", err)
-		saved = nil
+	var saved []transfers.Saved
+	switch release, err := transfers.LockState(statePath); {
+	case err != nil:
+		// Another ferry owns the saved queue (or it cannot be locked):
+		// this one neither offers nor overwrites it.
+		msg := fmt.Sprintf("warning: the transfer queue is not saved in this session: %v", err)
+		fmt.Fprintf(c.stderr, "ferry: %s\n", msg)
+		cfg.Warnings = append(cfg.Warnings, msg)
+		statePath = ""
+	default:
+		c.releaseState = release
+		saved, err = transfers.Load(statePath)
+		if err != nil {
+			msg := fmt.Sprintf("warning: the saved transfer queue is unreadable (%v); it is not offered", err)
+			fmt.Fprintf(c.stderr, "ferry: %s\n", msg)
+			cfg.Warnings = append(cfg.Warnings, msg)
+			saved = nil
+		}
 	}
 	c.sites.Resolve = c.resolveSite
 	partials, err := transfers.DefaultPartialsDir()

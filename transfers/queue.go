@@ -769,14 +769,14 @@ func (q *Queue) Move(id ID, delta int) error {
 	return nil
 }
 
-// ClearFinished removes the jobs that are done or skipped. Failed and
-// cancelled jobs stay for Retry or Remove.
+// ClearFinished removes the jobs that are done, skipped or cancelled.
+// Failed jobs stay for Retry or Remove.
 func (q *Queue) ClearFinished() {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	kept := q.jobs[:0]
 	for _, j := range q.jobs {
-		if j.state == Done || j.state == Skipped {
+		if j.state == Done || j.state == Skipped || j.state == Cancelled {
 			q.counts[j.state]--
 			delete(q.byID, j.id)
 			continue
@@ -803,12 +803,21 @@ func (q *Queue) PauseAll() {
 	q.changed(false)
 }
 
-// ResumeAll lets a paused queue run again.
+// ResumeAll lets a paused queue run again, and queues the jobs paused one
+// by one too: "resume all" means every job.
 func (q *Queue) ResumeAll() {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.paused = false
-	q.changed(false)
+	save := false
+	for _, j := range q.jobs {
+		if j.state == Paused {
+			q.setState(j, Queued)
+			j.retryAt = time.Time{}
+			save = true
+		}
+	}
+	q.changed(save)
 }
 
 // Resolve settles a job in the Conflict state with decision (any policy

@@ -475,9 +475,10 @@ func TestQueueIsSavedAndRestored(t *testing.T) {
 	path := filepath.Join(dir, "state", "ferry", "queue.json")
 	started := make(chan ID, 10)
 	q := fakeQueue(t, Options{Workers: 1, StatePath: path}, blocker(started))
-	ids := q.Add(file("active"), file("paused"), file("queued"), Spec{Site: "s", Remote: "d", Dir: true})
+	ids := q.Add(file("active"), file("paused"), file("queued"), Spec{Site: "s", Remote: "d", Dir: true}, file("cancelled"))
 	<-started // the directory job, first
 	q.Pause(ids[1])
+	q.Cancel(ids[4])
 	if err := q.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -498,7 +499,9 @@ func TestQueueIsSavedAndRestored(t *testing.T) {
 	for _, j := range q2.Snapshot().Jobs {
 		got = append(got, j.Remote+":"+j.State.String())
 	}
-	if want := []string{"active:queued", "paused:paused", "queued:queued", "d:queued"}; !slices.Equal(got, want) {
+	// Resuming a saved queue continues what was paused; cancelled jobs
+	// are not saved, so they are not offered again.
+	if want := []string{"active:queued", "paused:queued", "queued:queued", "d:queued"}; !slices.Equal(got, want) {
 		t.Errorf("restored %q, want %q", got, want)
 	}
 	if saved, err := Load(filepath.Join(dir, "missing.json")); err != nil || saved != nil {
@@ -551,4 +554,42 @@ func TestWindowCopiesOnlyTheAskedJobsButCountsThemAll(t *testing.T) {
 		t.Errorf("past the end: %d jobs from %d", len(s.Jobs), s.First)
 	}
 	q.PauseAll()
+}
+
+func TestSecondInstanceCannotClaimTheQueueState(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ferry", "queue.json")
+	release, err := LockState(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LockState(path); !errors.Is(err, ErrLocked) {
+		t.Fatalf("second claim while held: %v, want ErrLocked", err)
+	}
+	release()
+	again, err := LockState(path)
+	if err != nil {
+		t.Fatalf("claim after release: %v", err)
+	}
+	again()
+}
+
+func TestResumeAllQueuesJobsPausedOneByOneAndClearFinishedDropsCancelled(t *testing.T) {
+	q := fakeQueue(t, Options{Workers: 1}, func(*attempt) error { return nil })
+	q.PauseAll()
+	ids := q.Add(file("paused"), file("cancelled"), file("queued"))
+	if err := q.Pause(ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Cancel(ids[1]); err != nil {
+		t.Fatal(err)
+	}
+	q.ResumeAll()
+	s := wait(t, q)
+	if s.Counts[Done] != 2 || s.Counts[Paused] != 0 || s.Counts[Cancelled] != 1 {
+		t.Fatalf("after ResumeAll: %v, want the paused job done too", s.Counts)
+	}
+	q.ClearFinished()
+	if s := q.Snapshot(); len(s.Jobs) != 0 || s.Counts != [NumStates]int{} {
+		t.Errorf("after ClearFinished: %d jobs %v, want none", len(s.Jobs), s.Counts)
+	}
 }

@@ -18,8 +18,9 @@ const saveDelay = 500 * time.Millisecond
 // stateVersion is the format of the state file.
 const stateVersion = 1
 
-// Saved is a job as the state file keeps it. Jobs that are done or skipped
-// are not kept; an active job is kept as queued.
+// Saved is a job as the state file keeps it. Jobs that are done, skipped
+// or cancelled are not kept (the user ended them); an active job is kept
+// as queued.
 type Saved struct {
 	ID     ID     `json:"id"`
 	Parent ID     `json:"parent,omitempty"`
@@ -69,12 +70,21 @@ func Load(path string) ([]Saved, error) {
 	if f.Version != stateVersion {
 		return nil, fmt.Errorf("transfers: %s: unknown version %d", path, f.Version)
 	}
-	return f.Jobs, nil
+	// Only what is left to do is offered (files from older versions kept
+	// cancelled jobs).
+	jobs := f.Jobs[:0]
+	for _, s := range f.Jobs {
+		if s.State != Done && s.State != Skipped && s.State != Cancelled {
+			jobs = append(jobs, s)
+		}
+	}
+	return jobs, nil
 }
 
-// Restore adds saved jobs to the queue, keeping their order, states
-// (paused, failed and cancelled jobs stay so; the rest are queued) and
-// directory grouping, and returns their new IDs.
+// Restore adds saved jobs to the queue, keeping their order and directory
+// grouping, and returns their new IDs. Restoring is the user's "resume":
+// failed jobs stay failed (for Retry), paused ones are queued again, and
+// finished or cancelled ones (older files kept them) are left out.
 func (q *Queue) Restore(saved []Saved) []ID {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -84,15 +94,14 @@ func (q *Queue) Restore(saved []Saved) []ID {
 	ids := make([]ID, 0, len(saved))
 	newID := make(map[ID]ID, len(saved))
 	for _, s := range saved {
-		if s.State == Done || s.State == Skipped {
+		if s.State == Done || s.State == Skipped || s.State == Cancelled {
 			continue
 		}
 		j := q.newJob(s.Spec, newID[s.Parent])
 		newID[s.ID] = j.id
 		j.started, j.decision = s.Started, s.Decision
-		switch s.State {
-		case Paused, Failed, Cancelled:
-			q.setState(j, s.State)
+		if s.State == Failed {
+			q.setState(j, Failed)
 			j.reason = s.Reason
 		}
 		q.jobs = append(q.jobs, j)
@@ -141,7 +150,7 @@ func (q *Queue) save() error {
 		switch {
 		case unfinished[j]:
 			st = Queued
-		case st == Done, st == Skipped:
+		case st == Done, st == Skipped, st == Cancelled:
 			continue
 		case st == Active, st == Conflict:
 			st = Queued

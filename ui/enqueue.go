@@ -125,7 +125,7 @@ func (m *Model) queueChanged(snap transfers.Snapshot) tea.Cmd {
 	cmds := []tea.Cmd{m.queue.listen()}
 	if m.dialog == nil {
 		for _, j := range snap.Jobs {
-			if j.State == transfers.Conflict {
+			if j.State == transfers.Conflict && !m.deferred[j.ID] {
 				m.dialog = &conflictDialog{q: m.queue.q, job: j}
 				break
 			}
@@ -133,7 +133,13 @@ func (m *Model) queueChanged(snap transfers.Snapshot) tea.Cmd {
 	}
 	if wasActive && !m.queue.active() {
 		c := snap.Counts
-		m.setStatus(fmt.Sprintf("transfers finished: %d done, %d failed, %d skipped", c[transfers.Done], c[transfers.Failed], c[transfers.Skipped]), c[transfers.Failed] > 0)
+		counts := fmt.Sprintf("%d done, %d failed, %d skipped", c[transfers.Done], c[transfers.Failed], c[transfers.Skipped])
+		if m.queue.pausedJobs() {
+			// Not finished: work waits to be resumed.
+			m.setStatus(fmt.Sprintf("transfers paused: %d paused, %s (ctrl+t, then P resumes)", c[transfers.Paused], counts), false)
+		} else {
+			m.setStatus("transfers finished: "+counts, c[transfers.Failed] > 0)
+		}
 	}
 	cmds = append(cmds, m.finishMoves(snap)...)
 	if snap.Counts[transfers.Done] != before[transfers.Done] || snap.Counts[transfers.Failed] != before[transfers.Failed] {
@@ -188,7 +194,7 @@ func (m *Model) finishMoves(snap transfers.Snapshot) []tea.Cmd {
 			m.setStatus("move of "+src.entry.Name+" incomplete: the source is kept", true)
 			continue
 		}
-		cmds = append(cmds, opCmd("moved "+src.entry.Name, []int{src.pane}, func(ctx context.Context) error {
+		cmds = append(cmds, opCmd("moved "+src.entry.Name, "copied "+src.entry.Name+" but could not remove the source", []int{src.pane}, func(ctx context.Context) error {
 			return panes.RemoveAll(ctx, src.fs, src.path, src.entry)
 		}))
 	}

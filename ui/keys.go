@@ -20,7 +20,7 @@ type KeyMap struct {
 	View, Edit, Copy, Move, Rename, Mkdir    key.Binding
 	Chmod, Delete                            key.Binding
 	Refresh, GoTo, Log, Connect, Help, Quit  key.Binding
-	Sites, Queue                             key.Binding
+	Sites, Queue, Details                    key.Binding
 }
 
 // DefaultKeyMap is the binding set users of mc and FileZilla expect.
@@ -60,6 +60,7 @@ func DefaultKeyMap() KeyMap {
 		Connect:      b([]string{"ctrl+o"}, "^O", "quick connect"),
 		Sites:        b([]string{"b", "f9"}, "b/F9", "site manager"),
 		Queue:        b([]string{"ctrl+t"}, "^T", "transfer queue"),
+		Details:      b([]string{"ctrl+e"}, "^E", "error details"),
 		Help:         b([]string{"?"}, "?", "help"),
 		Quit:         b([]string{"f10", "q", "ctrl+c"}, "F10/q", "quit"),
 	}
@@ -76,7 +77,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Parent, k.SwitchPane},
 		{k.Select, k.Invert, k.SelectGlob, k.UnselectGlob, k.Filter, k.Hidden, k.Sort, k.ReverseSort},
 		{k.View, k.Edit, k.Copy, k.Move, k.Rename, k.Mkdir, k.Chmod, k.Delete},
-		{k.Refresh, k.GoTo, k.Log, k.Connect, k.Sites, k.Queue, k.Help, k.Quit},
+		{k.Refresh, k.GoTo, k.Log, k.Connect, k.Sites, k.Queue, k.Details, k.Help, k.Quit},
 	}
 }
 
@@ -91,7 +92,7 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"edit": &k.Edit, "copy": &k.Copy, "move": &k.Move, "rename": &k.Rename, "mkdir": &k.Mkdir,
 		"chmod": &k.Chmod, "delete": &k.Delete, "refresh": &k.Refresh, "goto": &k.GoTo,
 		"log": &k.Log, "connect": &k.Connect, "help": &k.Help, "quit": &k.Quit,
-		"sites": &k.Sites, "queue": &k.Queue,
+		"sites": &k.Sites, "queue": &k.Queue, "details": &k.Details,
 	}
 }
 

@@ -132,13 +132,17 @@ func (l *logPanel) ShortHelp() []key.Binding {
 }
 func (l *logPanel) FullHelp() [][]key.Binding { return [][]key.Binding{l.ShortHelp()} }
 
+// scroll moves back through the log, stopping when its first line is at
+// the top: presses beyond that do not pile up.
 func (l *logPanel) scroll(delta int) {
-	l.back = max(min(l.back-delta, len(l.lines)-1), 0)
+	l.back = max(min(l.back-delta, len(l.lines)-l.rows()), 0)
 }
+
+func (l *logPanel) rows() int { return max(l.height-1, 1) }
 
 // View draws the last lines that fit, under a rule.
 func (l *logPanel) View(s *Styles) string {
-	rows := max(l.height-1, 1)
+	rows := l.rows()
 	end := max(len(l.lines)-l.back, 0)
 	start := max(end-rows, 0)
 	var b strings.Builder

@@ -34,11 +34,16 @@ type connectedMsg struct {
 	target Target
 	remote RemoteFS
 	err    error
+	gen    int // the attempt (Model.connectGen) it answers
 }
 
 // opDoneMsg reports a finished file operation and which panes to reload.
+// what says what was done; a failure is reported as "failed: err" when
+// failed is set, else as "what: err" (what then names the attempt, such
+// as "edit notes.txt", never a success).
 type opDoneMsg struct {
 	what    string
+	failed  string
 	err     error
 	refresh []int
 	running bool // it counted as a running transfer
@@ -77,12 +82,14 @@ func listCmd(fsys panes.FS, pane, gen int, dir, focus string) tea.Cmd {
 	}
 }
 
-// opCmd runs a file operation in the background.
-func opCmd(what string, refresh []int, op func(ctx context.Context) error) tea.Cmd {
+// opCmd runs a file operation in the background. done is the message of
+// success ("created a"), failed the start of the one of failure ("could
+// not create a"), so that a failure never reads like a success.
+func opCmd(done, failed string, refresh []int, op func(ctx context.Context) error) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 		defer cancel()
-		return opDoneMsg{what: what, err: op(ctx), refresh: refresh}
+		return opDoneMsg{what: done, failed: failed, err: op(ctx), refresh: refresh}
 	}
 }
 
@@ -90,9 +97,9 @@ func opCmd(what string, refresh []int, op func(ctx context.Context) error) tea.C
 // to the other's directory. It is the one function copy and move go
 // through; the transfer queue takes its place.
 func transferCmd(move bool, src panes.FS, srcDir string, entries []listing.Entry, dst panes.FS, dstDir string, refresh []int) tea.Cmd {
-	verb := "copied"
+	verb, noun := "copied", "copy"
 	if move {
-		verb = "moved"
+		verb, noun = "moved", "move"
 	}
 	return func() tea.Msg {
 		ctx := context.Background()
@@ -105,7 +112,7 @@ func transferCmd(move bool, src panes.FS, srcDir string, entries []listing.Entry
 				err = panes.RemoveAll(ctx, src, srcPath, e)
 			}
 			if err != nil {
-				return opDoneMsg{what: fmt.Sprintf("%s %d of %d", verb, done, len(entries)), err: fmt.Errorf("%s: %w", e.Name, err), refresh: refresh, running: true}
+				return opDoneMsg{failed: fmt.Sprintf("%s stopped after %d of %d", noun, done, len(entries)), err: fmt.Errorf("%s: %w", e.Name, err), refresh: refresh, running: true}
 			}
 			done++
 		}

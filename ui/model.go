@@ -12,7 +12,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -75,6 +77,10 @@ type Config struct {
 	Keys            map[string][]string // config.toml's [keys]: action -> keys
 	// History is the quick-connect history file; "" keeps it in memory.
 	History string
+	// Warnings are problems found before the screen opened (config.toml,
+	// themes, bookmarks, the saved queue): the UI shows them on the status
+	// line and in the log panel, since what went to stderr is hidden.
+	Warnings []string
 }
 
 const (
@@ -116,7 +122,18 @@ type Model struct {
 	moves map[transfers.ID]moveSource
 
 	history *history // quick-connect URLs, walked with up and down
+
+	// connectGen numbers connection attempts: the result of one the user
+	// abandoned (Esc, or another connect) is closed and ignored.
+	connectGen    int
+	cancelConnect context.CancelFunc // nil unless a connect is pending
+
+	errors   []string              // the last errors, for the details view
+	deferred map[transfers.ID]bool // conflicts left for later: not asked again
 }
+
+// keepErrors is how many errors the details view keeps.
+const keepErrors = 50
 
 // moveSource is what a finished move removes.
 type moveSource struct {
@@ -151,9 +168,23 @@ func New(cfg Config) *Model {
 	if errs := m.keys.Rebind(cfg.Keys); len(errs) > 0 {
 		m.setStatus(errors.Join(errs...).Error(), true)
 	}
+	if len(cfg.Warnings) > 0 {
+		lines := make([]string, len(cfg.Warnings))
+		for i, w := range cfg.Warnings {
+			lines[i] = "* " + w
+			m.errors = append(m.errors, w)
+		}
+		m.log.append(lines)
+		msg := cfg.Warnings[0]
+		if n := len(cfg.Warnings); n > 1 {
+			msg = fmt.Sprintf("%d warnings (ctrl+e shows them): %s", n, msg)
+		}
+		m.status, m.statusIsErr = msg, true
+	}
 	if cfg.Queue != nil {
 		m.queue = newQueuePanel(cfg.Queue, &m.styles)
 		m.moves = map[transfers.ID]moveSource{}
+		m.deferred = map[transfers.ID]bool{}
 	}
 	m.panes[localPane].fs = cfg.Local
 	if cfg.Local == nil {
@@ -223,17 +254,35 @@ func (m *Model) siteManager() dialog {
 	return newSitesDialog(m.cfg.Bookmarks, current, m.width, m.height)
 }
 
+// connect starts connecting the remote pane to t. A connect still
+// pending is abandoned: cancelled, and its result closed when it comes.
 func (m *Model) connect(t Target, password string) tea.Cmd {
-	m.setStatus("connecting to "+t.String()+"…", false)
+	m.abandonConnect()
+	m.setStatus("connecting to "+t.String()+"… (esc cancels)", false)
 	m.panes[remotePane].loading = true
 	w := m.log.writer()
 	connect := m.cfg.Connect
+	m.connectGen++
+	gen := m.connectGen
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	m.cancelConnect = cancel
 	return tea.Batch(m.startSpinner(), func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 		defer cancel()
 		r, err := connect(ctx, t, password, w)
-		return connectedMsg{target: t, remote: r, err: err}
+		return connectedMsg{target: t, remote: r, err: err, gen: gen}
 	})
+}
+
+// abandonConnect cancels a pending connect; its late result is ignored.
+func (m *Model) abandonConnect() bool {
+	if m.cancelConnect == nil {
+		return false
+	}
+	m.cancelConnect()
+	m.cancelConnect = nil
+	m.connectGen++
+	m.panes[remotePane].loading = false
+	return true
 }
 
 // startSpinner starts the spinner unless it runs already. It runs only
@@ -314,6 +363,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case enqueueMsg:
 		m.enqueueConfirmed(msg)
 		return m, nil
+	case decideMsg:
+		delete(m.deferred, msg.job.ID)
+		m.dialog = &conflictDialog{q: m.queue.q, job: msg.job}
+		return m, nil
+	case deferMsg:
+		m.deferred[msg.id] = true
+		m.setStatus("conflict left for later: choose it in the queue panel (ctrl+t) and press enter", false)
+		return m, nil
+	case jobDetailsMsg:
+		m.showDetails(msg.job, true)
+		return m, nil
 	case startTransferMsg:
 		m.running++
 		m.setStatus("transferring…", false)
@@ -363,10 +423,30 @@ func (m *Model) listed(msg listedMsg) tea.Cmd {
 	}
 	v.err = nil
 	v.model.SetListing(msg.dir, msg.entries, msg.focus)
+	if msg.gen == v.navGen && m.statusIsErr {
+		m.setStatus("", false) // the user moved on and it worked
+	}
 	return nil
 }
 
+// navigate loads dir in a pane at the user's request: when it succeeds,
+// an error on the status line is cleared (a refresh after a failed
+// operation keeps it).
+func (m *Model) navigate(pane int, dir, focus string) tea.Cmd {
+	cmd := m.load(pane, dir, focus)
+	m.panes[pane].navGen = m.panes[pane].gen
+	return cmd
+}
+
 func (m *Model) connected(msg connectedMsg) tea.Cmd {
+	if msg.gen != m.connectGen {
+		// An abandoned attempt: say nothing over the session in use.
+		if msg.remote != nil {
+			go msg.remote.Close()
+		}
+		return nil
+	}
+	m.cancelConnect = nil
 	v := m.panes[remotePane]
 	v.loading = false
 	if errors.Is(msg.err, ErrNeedPassword) {
@@ -411,7 +491,11 @@ func (m *Model) opDone(msg opDoneMsg) tea.Cmd {
 		m.running--
 	}
 	if msg.err != nil {
-		m.setStatus(msg.what+": "+msg.err.Error(), true)
+		what := msg.what
+		if msg.failed != "" {
+			what = msg.failed
+		}
+		m.setStatus(what+": "+msg.err.Error(), true)
 	} else {
 		m.setStatus(msg.what, false)
 	}
@@ -426,6 +510,12 @@ func (m *Model) opDone(msg opDoneMsg) tea.Cmd {
 // (safe.Line): messages carry server replies and file names.
 func (m *Model) setStatus(s string, isErr bool) {
 	m.status, m.statusIsErr = safe.Line(strings.ReplaceAll(s, "\n", " ")), isErr
+	if isErr {
+		m.errors = append(m.errors, time.Now().Format("15:04:05")+"  "+m.status)
+		if len(m.errors) > keepErrors {
+			m.errors = slices.Delete(m.errors, 0, len(m.errors)-keepErrors)
+		}
+	}
 }
 
 // handleKey acts on a key when no dialog is open.
@@ -435,6 +525,18 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, v.Update(msg) // the filter line takes every key
 	}
 	k := m.keys
+	if msg.String() == "esc" && m.abandonConnect() {
+		m.setStatus("connect cancelled", false)
+		return m, nil
+	}
+	if key.Matches(msg, k.Details) {
+		job, ok := transfers.JobStatus{}, false
+		if m.queue != nil && m.queue.focused && m.queue.visible() {
+			job, ok = m.queue.current()
+		}
+		m.showDetails(job, ok)
+		return m, nil
+	}
 	if m.queue != nil && key.Matches(msg, k.Queue) {
 		m.queue.shown = !m.queue.focused || !m.queue.shown
 		m.queue.focused = m.queue.shown
@@ -473,11 +575,12 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return nil
 		})
 	case key.Matches(msg, k.Refresh):
-		return m, m.refresh(m.active)
+		return m, m.navigate(m.active, v.model.Dir(), currentName(v))
 	case key.Matches(msg, k.GoTo):
 		if v.fs != nil {
+			pane := m.active
 			m.dialog = newPrompt("Go to directory", "", p.Dir(), false, func(dir string) tea.Cmd {
-				return m.load(m.active, m.absolute(v, dir), "")
+				return m.navigate(pane, m.absolute(v, dir), "")
 			})
 		}
 	case key.Matches(msg, k.Log):
@@ -505,15 +608,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.rename(v)
 	case key.Matches(msg, k.Mkdir):
 		if v.fs != nil {
-			m.dialog = newPrompt("Make directory in "+p.Dir(), "", "", false, func(name string) tea.Cmd {
-				if !validName(name) {
-					m.setStatus(fmt.Sprintf("%q is not a valid name", name), true)
-					return nil
-				}
-				path := v.fs.Join(p.Dir(), name)
-				pane := m.active
-				return tea.Sequence(opCmd("created "+name, nil, func(ctx context.Context) error { return v.fs.Mkdir(ctx, path) }),
-					m.load(pane, p.Dir(), name))
+			m.dialog = newPrompt("Make directory in "+p.Dir(), "a name, or a path such as a/b/c", "", false, func(name string) tea.Cmd {
+				return m.mkdir(v, name)
 			})
 		}
 	case key.Matches(msg, k.Chmod):
@@ -568,7 +664,7 @@ func (m *Model) open(v *paneView) tea.Cmd {
 			m.setStatus(fmt.Sprintf(`"%s" is not a name that can be entered`, e.Name), true)
 			return nil
 		}
-		return m.load(m.active, v.fs.Join(v.model.Dir(), e.RawName), "")
+		return m.navigate(m.active, v.fs.Join(v.model.Dir(), e.RawName), "")
 	case listing.File:
 		return m.view(v)
 	}
@@ -584,7 +680,15 @@ func (m *Model) parent(v *paneView) tea.Cmd {
 	if up == dir {
 		return nil
 	}
-	return m.load(m.active, up, baseName(dir))
+	return m.navigate(m.active, up, baseName(dir))
+}
+
+// currentName is the raw name under a pane's cursor, or "".
+func currentName(v *paneView) string {
+	if e := v.model.Current(); e != nil {
+		return e.RawName
+	}
+	return ""
 }
 
 func baseName(p string) string {
@@ -696,7 +800,8 @@ func (m *Model) openPrompt(title, hint, value string, onSubmit func(string) tea.
 }
 
 // renameTo moves entries within one pane's file system: into to when it
-// names a directory (ends in "/", or several entries move), else to it.
+// names a directory (ends in "/", several entries move, or it is a folder
+// that exists, as mc does), else to it.
 func (m *Model) renameTo(v *paneView, entries []listing.Entry, to string) tea.Cmd {
 	if strings.TrimSpace(to) == "" {
 		return nil
@@ -704,14 +809,17 @@ func (m *Model) renameTo(v *paneView, entries []listing.Entry, to string) tea.Cm
 	target := m.absolute(v, to)
 	intoDir := strings.HasSuffix(to, "/") || len(entries) > 1
 	dir, pane := v.model.Dir(), m.active
-	return opCmd(fmt.Sprintf("moved %d item(s) to %s", len(entries), target), []int{pane, 1 - pane}, func(ctx context.Context) error {
+	return opCmd(fmt.Sprintf("moved %d item(s) to %s", len(entries), target), fmt.Sprintf("could not move to %s", target), []int{pane, 1 - pane}, func(ctx context.Context) error {
+		if !intoDir && isDir(ctx, v.fs, target) {
+			intoDir = true
+		}
 		for i, e := range entries {
 			dest := target
 			if intoDir {
 				dest = v.fs.Join(target, e.RawName)
 			}
 			if err := v.fs.Rename(ctx, v.fs.Join(dir, e.RawName), dest); err != nil {
-				return fmt.Errorf("moved %d of %d; %s: %w", i, len(entries), e.Name, err)
+				return fmt.Errorf("%s (%d of %d moved): %w", e.Name, i, len(entries), err)
 			}
 		}
 		return nil
@@ -739,7 +847,7 @@ func (m *Model) rename(v *paneView) {
 		}
 		from, to := v.fs.Join(dir, old.RawName), v.fs.Join(dir, name)
 		return tea.Sequence(
-			opCmd("renamed "+old.Name+" to "+name, nil, func(ctx context.Context) error { return v.fs.Rename(ctx, from, to) }),
+			opCmd("renamed "+old.Name+" to "+name, "could not rename "+old.Name+" to "+name, nil, func(ctx context.Context) error { return v.fs.Rename(ctx, from, to) }),
 			m.load(pane, dir, name))
 	})
 }
@@ -761,7 +869,7 @@ func (m *Model) chmod(v *paneView) {
 			m.setStatus(err.Error(), true)
 			return nil
 		}
-		return opCmd(fmt.Sprintf("permissions set to %03o", mode), []int{pane}, func(ctx context.Context) error {
+		return opCmd(fmt.Sprintf("permissions set to %03o", mode), fmt.Sprintf("could not set permissions to %03o", mode), []int{pane}, func(ctx context.Context) error {
 			for _, e := range entries {
 				if err := panes.Chmod(ctx, v.fs, v.fs.Join(dir, e.RawName), e, mode, recursive); err != nil {
 					return fmt.Errorf("%s: %w", e.Name, err)
@@ -787,10 +895,10 @@ func (m *Model) delete(v *paneView) tea.Cmd {
 		}
 		body = append(body, line)
 	}
-	remove := opCmd(fmt.Sprintf("deleted %d item(s)", len(entries)), []int{pane}, func(ctx context.Context) error {
+	remove := opCmd(fmt.Sprintf("deleted %d item(s)", len(entries)), fmt.Sprintf("could not delete %d item(s)", len(entries)), []int{pane}, func(ctx context.Context) error {
 		for i, e := range entries {
 			if err := panes.RemoveAll(ctx, v.fs, v.fs.Join(dir, e.RawName), e); err != nil {
-				return fmt.Errorf("deleted %d of %d; %w", i, len(entries), err)
+				return fmt.Errorf("%d of %d deleted; %w", i, len(entries), err)
 			}
 		}
 		return nil
@@ -801,6 +909,50 @@ func (m *Model) delete(v *paneView) tea.Cmd {
 	}
 	m.dialog = &confirmDialog{title: fmt.Sprintf("Delete %d item(s)?", len(entries)), body: body, onYes: remove}
 	return nil
+}
+
+// mkdir creates a folder, or a path of them ("a/b/c") as mkdir -p does:
+// the folders on the way may exist already; the last one is new.
+func (m *Model) mkdir(v *paneView, name string) tea.Cmd {
+	parts := strings.Split(strings.Trim(name, "/"), "/")
+	for _, part := range parts {
+		if !validName(part) {
+			m.setStatus(fmt.Sprintf("%q is not a valid name", name), true)
+			return nil
+		}
+	}
+	dir, pane, fsys := v.model.Dir(), m.active, v.fs
+	shown := strings.Join(parts, "/")
+	return tea.Sequence(opCmd("created "+shown, "could not create "+shown, nil, func(ctx context.Context) error {
+		path := dir
+		for i, part := range parts {
+			path = fsys.Join(path, part)
+			if err := fsys.Mkdir(ctx, path); err != nil && (i == len(parts)-1 || !isDir(ctx, fsys, path)) {
+				return err
+			}
+		}
+		return nil
+	}), m.load(pane, dir, parts[0]))
+}
+
+// isDir reports whether path names an existing folder, from its parent's
+// listing (listing a file itself succeeds on many servers).
+func isDir(ctx context.Context, fsys panes.FS, path string) bool {
+	parent := fsys.Parent(path)
+	if parent == path {
+		return true // the root
+	}
+	entries, err := fsys.List(ctx, parent)
+	if err != nil {
+		return false
+	}
+	name := baseName(path)
+	for _, e := range entries {
+		if e.RawName == name {
+			return e.Kind == listing.Dir
+		}
+	}
+	return false
 }
 
 // validName accepts a single path element.

@@ -64,14 +64,19 @@ func keyMsg(k string) tea.KeyPressMsg {
 	special := map[string]rune{
 		"up": tea.KeyUp, "down": tea.KeyDown, "enter": tea.KeyEnter, "backspace": tea.KeyBackspace,
 		"tab": tea.KeyTab, "esc": tea.KeyEscape, "space": tea.KeySpace, "f2": tea.KeyF2, "f3": tea.KeyF3,
-		"f5": tea.KeyF5, "f6": tea.KeyF6, "f7": tea.KeyF7, "f8": tea.KeyF8, "f10": tea.KeyF10,
+		"f1": tea.KeyF1, "f5": tea.KeyF5, "f6": tea.KeyF6, "f7": tea.KeyF7, "f8": tea.KeyF8, "f10": tea.KeyF10,
 		"home": tea.KeyHome, "end": tea.KeyEnd, "pgdown": tea.KeyPgDown, "pgup": tea.KeyPgUp, "delete": tea.KeyDelete,
 	}
 	if code, ok := special[k]; ok {
 		return tea.KeyPressMsg{Code: code}
 	}
-	if k == "ctrl+r" {
-		return tea.KeyPressMsg{Code: 'r', Mod: tea.ModCtrl}
+	if c, ok := strings.CutPrefix(k, "ctrl+"); ok {
+		return tea.KeyPressMsg{Code: []rune(c)[0], Mod: tea.ModCtrl}
+	}
+	if c, ok := strings.CutPrefix(k, "shift+"); ok {
+		m := keyMsg(c)
+		m.Mod |= tea.ModShift
+		return m
 	}
 	r := []rune(k)[0]
 	return tea.KeyPressMsg{Code: r, Text: k}

@@ -28,6 +28,7 @@ type paneView struct {
 	loading bool
 	err     error
 	gen     int // listing generation; older results are ignored
+	navGen  int // the generation the user asked for (navigate)
 
 	filtering bool
 	filter    textinput.Model
@@ -72,6 +73,9 @@ func (v *paneView) Update(msg tea.Msg) tea.Cmd {
 		p.CycleSort()
 	case key.Matches(k, keys.ReverseSort):
 		p.ReverseSort()
+	case k.String() == "esc" && p.Filter() != "":
+		p.SetFilter("") // a kept filter is cleared as it was set: with esc
+		v.filter.SetValue("")
 	case key.Matches(k, keys.Filter):
 		v.filtering = true
 		v.filter.SetValue(p.Filter())
@@ -149,7 +153,7 @@ func (v *paneView) View(s *Styles, active bool, spin string, tag string) string 
 	rows := v.rows()
 	switch {
 	case v.fs == nil:
-		b.WriteString(s.Dim.Render(padRight("  press ctrl+o to connect to a server", inner)))
+		b.WriteString(s.Dim.Render(padRight("  press ctrl+o to connect to a server", inner)) + "\n")
 		rows--
 	case v.err != nil && v.model.Len() == 0:
 		for _, l := range wrap(v.err.Error(), inner) {
@@ -267,7 +271,14 @@ func (v *paneView) footer(s *Styles, width int) string {
 		parts = append(parts, "dot-files")
 	}
 	if v.err != nil && v.model.Len() > 0 {
-		return s.Error.Render(padRight(ansi.Truncate(v.err.Error(), width, "…"), width))
+		// The error, but never at the cost of hiding an active filter.
+		tail := ""
+		if f := v.model.Filter(); f != "" {
+			tail = "  filter:" + f
+		}
+		errW := max(width-ansi.StringWidth(tail), width/2)
+		line := s.Error.Render(ansi.Truncate(v.err.Error(), errW, "…")) + s.Dim.Render(tail)
+		return padRight(ansi.Truncate(line, width, "…"), width)
 	}
 	return s.Dim.Render(padRight(ansi.Truncate(strings.Join(parts, "  "), width, "…"), width))
 }

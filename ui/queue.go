@@ -30,6 +30,7 @@ type queuePanel struct {
 	bar     progress.Model
 	shown   bool // the user asked for it (ctrl+t)
 	focused bool // keys go to it
+	history jobHistory
 }
 
 func newQueuePanel(q *transfers.Queue, s *Styles) *queuePanel {
@@ -63,11 +64,12 @@ func (p *queuePanel) active() bool {
 // visible: shown on request, automatically while work is going on, and
 // while failures wait to be seen.
 func (p *queuePanel) visible() bool {
-	return p != nil && (p.shown || p.active() || p.snap.Counts[transfers.Failed] > 0)
+	return p != nil && (p.shown || p.active() || p.snap.Counts[transfers.Failed]+p.snap.Counts[transfers.Paused] > 0)
 }
 
 func (p *queuePanel) setSnapshot(s transfers.Snapshot) {
 	p.snap = s
+	p.history.record(s, time.Now())
 	p.cursor = max(min(p.cursor, len(s.Jobs)-1), 0)
 	p.scroll()
 }
@@ -90,6 +92,12 @@ func (p *queuePanel) scroll() {
 	p.offset = max(min(p.offset, len(p.snap.Jobs)-p.rows()), 0)
 }
 
+// moveCursor moves the cursor by delta rows, stopping at either end.
+func (p *queuePanel) moveCursor(delta int) {
+	p.cursor = max(min(p.cursor+delta, len(p.snap.Jobs)-1), 0)
+	p.scroll()
+}
+
 func (p *queuePanel) current() (transfers.JobStatus, bool) {
 	if p.cursor < len(p.snap.Jobs) {
 		return p.snap.Jobs[p.cursor], true
@@ -100,7 +108,14 @@ func (p *queuePanel) current() (transfers.JobStatus, bool) {
 // queueKeys are the panel's own keys while it has the focus.
 var queueKeys = struct {
 	Pause, PauseAll, Cancel, Retry, Remove, Up, Down, MoveUp, MoveDown, Clear, Limit, Leave key.Binding
+	PageUp, PageDown, Top, Bottom, Decide, Details                                          key.Binding
 }{
+	PageUp:   key.NewBinding(key.WithKeys("pgup")),
+	PageDown: key.NewBinding(key.WithKeys("pgdown")),
+	Top:      key.NewBinding(key.WithKeys("home", "g")),
+	Bottom:   key.NewBinding(key.WithKeys("end", "G")),
+	Decide:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "decide conflict")),
+	Details:  key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "details")),
 	Pause:    key.NewBinding(key.WithKeys("p", "space"), key.WithHelp("p", "pause/resume")),
 	PauseAll: key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "pause/resume all")),
 	Cancel:   key.NewBinding(key.WithKeys("x", "f8"), key.WithHelp("x", "cancel")),
@@ -119,7 +134,7 @@ var queueKeys = struct {
 // has the focus.
 func (p *queuePanel) ShortHelp() []key.Binding {
 	k := queueKeys
-	return []key.Binding{k.Pause, k.PauseAll, k.Cancel, k.Retry, k.Remove, k.MoveUp, k.MoveDown, k.Clear, k.Limit, k.Leave}
+	return []key.Binding{k.Pause, k.PauseAll, k.Cancel, k.Retry, k.Decide, k.Details, k.Remove, k.MoveUp, k.MoveDown, k.Clear, k.Limit, k.Leave}
 }
 
 func (p *queuePanel) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
@@ -134,10 +149,34 @@ func (p *queuePanel) Update(msg tea.Msg) tea.Cmd {
 	if key.Matches(k, queueKeys.Limit) {
 		return p.limitPrompt()
 	}
+	job, ok := p.current()
+	switch {
+	case ok && job.State == transfers.Conflict && key.Matches(k, queueKeys.Decide, queueKeys.Retry):
+		// A conflict left for later ("esc: decide later") is decided here.
+		return func() tea.Msg { return decideMsg{job: job} }
+	case ok && key.Matches(k, queueKeys.Details):
+		return func() tea.Msg { return jobDetailsMsg{job: job} }
+	}
 	if _, err := p.handleKey(k); err != nil {
 		return func() tea.Msg { return opDoneMsg{what: "queue", err: err} }
 	}
 	return nil
+}
+
+// decideMsg asks the root to open the conflict dialog for a job.
+type decideMsg struct{ job transfers.JobStatus }
+
+// jobDetailsMsg asks the root to show a job's details and history.
+type jobDetailsMsg struct{ job transfers.JobStatus }
+
+// deferMsg: the user left a conflict for later; it is not asked about
+// again until chosen in the queue panel.
+type deferMsg struct{ id transfers.ID }
+
+// pausedJobs reports whether anything waits to be resumed: the whole
+// queue or a job paused on its own.
+func (p *queuePanel) pausedJobs() bool {
+	return p.snap.Paused || p.snap.Counts[transfers.Paused] > 0
 }
 
 // handleKey acts on a key while the panel has the focus.
@@ -148,13 +187,19 @@ func (p *queuePanel) handleKey(msg tea.KeyPressMsg) (handled bool, err error) {
 	case key.Matches(msg, k.Leave):
 		p.focused = false
 	case key.Matches(msg, k.Up):
-		p.cursor = max(p.cursor-1, 0)
-		p.scroll()
+		p.moveCursor(-1)
 	case key.Matches(msg, k.Down):
-		p.cursor = max(min(p.cursor+1, len(p.snap.Jobs)-1), 0)
-		p.scroll()
+		p.moveCursor(1)
+	case key.Matches(msg, k.PageUp):
+		p.moveCursor(-p.rows())
+	case key.Matches(msg, k.PageDown):
+		p.moveCursor(p.rows())
+	case key.Matches(msg, k.Top):
+		p.moveCursor(-len(p.snap.Jobs))
+	case key.Matches(msg, k.Bottom):
+		p.moveCursor(len(p.snap.Jobs))
 	case key.Matches(msg, k.PauseAll):
-		if p.snap.Paused {
+		if p.pausedJobs() {
 			p.q.ResumeAll()
 		} else {
 			p.q.PauseAll()
@@ -196,6 +241,12 @@ func (p *queuePanel) View(s *Styles) string {
 	snap := p.snap
 	c := snap.Counts
 	head := fmt.Sprintf("─ transfers: %d active, %d queued, %d done, %d failed", c[transfers.Active], c[transfers.Queued], c[transfers.Done], c[transfers.Failed])
+	if n := c[transfers.Paused]; n > 0 {
+		head += fmt.Sprintf(", %d paused", n)
+	}
+	if n := c[transfers.Conflict]; n > 0 {
+		head += fmt.Sprintf(", %d to decide", n)
+	}
 	if snap.Total > 0 {
 		head += fmt.Sprintf(" · %s of %s", bytesText(snap.Done), bytesText(snap.Total))
 	}
@@ -261,7 +312,7 @@ func (p *queuePanel) row(s *Styles, j transfers.JobStatus, cursor bool) string {
 			detail = "retry: " + j.Reason
 		}
 	case transfers.Conflict:
-		detail = "target exists: decide"
+		detail = "target exists: enter to decide"
 	}
 	nameW := max(p.width/3, 10)
 	name, detail = safe.Line(name), safe.Line(detail) // the server's names and replies
@@ -307,7 +358,8 @@ func (d *conflictDialog) Update(msg tea.Msg) (dialog, tea.Cmd) {
 		d.all = !d.all
 		return d, nil
 	case "esc":
-		return nil, nil // decide later: the job waits in the queue
+		id := d.job.ID // decide later: the job waits in the queue
+		return nil, func() tea.Msg { return deferMsg{id: id} }
 	}
 	if p, ok := choices[k.String()]; ok {
 		q, id, all := d.q, d.job.ID, d.all
