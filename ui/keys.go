@@ -68,7 +68,8 @@ func DefaultKeyMap() KeyMap {
 
 // ShortHelp is the key hint line.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.SwitchPane, k.Select, k.Copy, k.Move, k.Mkdir, k.Delete, k.Rename, k.View, k.Help, k.Quit}
+	// In order of need: what does not fit the width is left off the end.
+	return []key.Binding{k.Help, k.Quit, k.Copy, k.Move, k.Mkdir, k.Delete, k.Rename, k.View, k.Edit, k.SwitchPane, k.Select, k.Connect, k.Sites, k.Queue}
 }
 
 // FullHelp is the "?" screen, in columns.

@@ -155,7 +155,7 @@ func New(cfg Config) *Model {
 		cfg:    cfg,
 		keys:   DefaultKeyMap(),
 		styles: NewStyles(theme(cfg).Palette(cfg.IsDark)),
-		help:   help.New(),
+		help:   newHelp(),
 		spin:   spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		log:    newLogPanel(cfg.LogFile),
 		width:  80, height: 24,
@@ -195,6 +195,14 @@ func New(cfg Config) *Model {
 	}
 	m.layout()
 	return m
+}
+
+// newHelp is the key hint model; its styles come from the theme (see
+// Model.layout), never the bubbles defaults' 256-colour greys.
+func newHelp() help.Model {
+	h := help.New()
+	h.ShortSeparator = " · "
+	return h
 }
 
 func theme(cfg Config) themes.Theme {
@@ -983,6 +991,7 @@ func (m *Model) layout() {
 		m.panes[1].SetSize(m.width, h)
 	}
 	m.help.SetWidth(m.width)
+	m.help.Styles = m.styles.Help
 }
 
 // focusedKeys is the key map of whatever has the focus, for the hint line.
@@ -1008,6 +1017,7 @@ func (m *Model) View() tea.View {
 		tag := [2]string{"[local ⇄]", "[remote ⇄]"}[m.active]
 		body = m.panes[m.active].View(&m.styles, true, spin, tag)
 	}
+	body = fillBackground(body, m.styles.Background)
 	parts := []string{body}
 	if m.queue.visible() {
 		parts = append(parts, m.queue.View(&m.styles))
@@ -1015,10 +1025,11 @@ func (m *Model) View() tea.View {
 	if m.showLog {
 		parts = append(parts, m.log.View(&m.styles))
 	}
-	parts = append(parts, m.statusLine(), ansi.Truncate(m.help.View(m.focusedKeys()), m.width, "…"))
+	hints := padRight(ansi.Truncate(m.help.View(m.focusedKeys()), m.width, "…"), m.width)
+	parts = append(parts, fillBackground(padRight(m.statusLine(), m.width), m.styles.StatusBg), fillBackground(hints, m.styles.FooterBg))
 	screen := lipgloss.JoinVertical(lipgloss.Left, parts...)
 	if m.dialog != nil {
-		d := m.dialog.View(&m.styles, m.width, m.height)
+		d := fillBackground(m.dialog.View(&m.styles, m.width, m.height), m.styles.DialogBg)
 		x := max((m.width-lipgloss.Width(d))/2, 0)
 		y := max((m.height-lipgloss.Height(d))/2, 0)
 		screen = lipgloss.NewCompositor(lipgloss.NewLayer(screen), lipgloss.NewLayer(d).X(x).Y(y).Z(1)).Render()

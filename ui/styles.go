@@ -3,6 +3,7 @@ package ui
 import (
 	"image/color"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
 
 	"ferry/themes"
@@ -25,6 +26,13 @@ type Styles struct {
 	Unsafe                   lipgloss.Style
 
 	ProgressBar, ProgressTrack color.Color
+
+	// Background is behind the panes, StatusBg behind the status line,
+	// FooterBg behind the key hints, DialogBg behind dialogs (see
+	// fillBackground); NoColor keeps the terminal's.
+	Background, StatusBg, FooterBg, DialogBg color.Color
+	// Help draws key hints and the help screen in the footer_* colours.
+	Help help.Styles
 }
 
 // NewStyles builds the styles of a theme's palette. Without colours
@@ -58,6 +66,16 @@ func NewStyles(p themes.Palette) Styles {
 		Unsafe:         base.Foreground(p.Unsafe).Bold(true),
 		ProgressBar:    p.ProgressBar,
 		ProgressTrack:  p.ProgressTrack,
+		Background:     p.Background,
+		StatusBg:       p.StatusBg,
+		FooterBg:       p.FooterBg,
+		DialogBg:       p.DialogBg,
+	}
+	key, desc, sep := base.Foreground(p.FooterKey).Bold(true), base.Foreground(p.FooterFg), base.Foreground(p.Dim)
+	s.Help = help.Styles{Ellipsis: sep, ShortKey: key, ShortDesc: desc, ShortSeparator: sep,
+		FullKey: key, FullDesc: desc, FullSeparator: sep}
+	if p.Text != nil {
+		s.File = s.File.Foreground(p.Text)
 	}
 	if p.NoColor {
 		s.Cursor = base.Reverse(true)
@@ -67,6 +85,8 @@ func NewStyles(p themes.Palette) Styles {
 		s.Error = base.Bold(true).Underline(true)
 		s.Insecure = base.Bold(true).Underline(true)
 		s.Unsafe = base.Underline(true)
+		s.Help = help.Styles{Ellipsis: base, ShortKey: base.Bold(true), ShortDesc: base, ShortSeparator: base,
+			FullKey: base.Bold(true), FullDesc: base, FullSeparator: base}
 	}
 	return s
 }
