@@ -30,6 +30,7 @@ type Remote struct {
 	mu       sync.Mutex // held for one operation, or an open transfer
 	conn     *protocol.Conn
 	home     string
+	login    string
 	lastUsed time.Time
 
 	stateMu sync.Mutex
@@ -58,13 +59,14 @@ func NewRemote(conn *protocol.Conn, dial Dialer, title, start string, verified b
 	if err != nil {
 		return nil, err
 	}
+	login := home
 	if start != "" {
 		if !path.IsAbs(start) {
 			start = path.Join(home, start)
 		}
 		home = path.Clean(start)
 	}
-	r := &Remote{title: title, dial: dial, conn: conn, home: home, lastUsed: time.Now(), stop: make(chan struct{})}
+	r := &Remote{title: title, dial: dial, conn: conn, home: home, login: login, lastUsed: time.Now(), stop: make(chan struct{})}
 	r.state.Verified = verified
 	r.noteConn(conn)
 	go r.keepAlive()
@@ -72,6 +74,10 @@ func NewRemote(conn *protocol.Conn, dial Dialer, title, start string, verified b
 }
 
 func (r *Remote) Title() string { return r.title }
+
+// LoginDir is the folder the server put the user in at login: URL paths
+// are relative to it (Home is where the pane starts, the URL's path).
+func (r *Remote) LoginDir() string { return r.login }
 
 // State returns the connection state for display.
 func (r *Remote) State() RemoteState {

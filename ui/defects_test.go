@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
+	"path"
 	"strings"
 	"testing"
 
@@ -324,5 +326,38 @@ func TestDetailsViewShowsTheWholeErrorAndAJobsHistory(t *testing.T) {
 		if !strings.Contains(content, want) {
 			t.Errorf("job details lack %q:\n%s", want, content)
 		}
+	}
+}
+
+func TestPaneTitleIsAURLThatConnectsBackToTheFolder(t *testing.T) {
+	for _, tc := range []struct{ home, dir, want string }{
+		{"/home/ann", "/home/ann", "ftp://ann@h/"},
+		{"/home/ann", "/home/ann/pub/x", "ftp://ann@h/pub/x"},
+		{"/home/ann", "/tmp/srv/tt", "ftp://ann@h/%2Ftmp/srv/tt"},
+		{"/", "/tmp/srv", "ftp://ann@h/%2Ftmp/srv"},
+		{"/home/ann", "/home/annex", "ftp://ann@h/%2Fhome/annex"},
+		{"/", "/a 50%?#", "ftp://ann@h/%2Fa 50%25%3F%23"},
+	} {
+		got := folderURL("ftp://ann@h", tc.home, tc.dir)
+		if got != tc.want {
+			t.Errorf("folder %s under login %s: %q, want %q", tc.dir, tc.home, got, tc.want)
+		}
+		u, err := url.Parse(got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// As ferry reads it: relative to the login folder, %2F absolute.
+		back := strings.TrimPrefix(u.Path, "/")
+		if !strings.HasPrefix(back, "/") {
+			back = path.Join(tc.home, back)
+		}
+		if back != tc.dir {
+			t.Errorf("%q reads back as %q, want %q", got, back, tc.dir)
+		}
+	}
+	h := newHarness(t, 120, 35)
+	h.key("enter")
+	if title := h.m.panes[remotePane].title(); title != "ftpes://me@example.org/data" {
+		t.Fatalf("title %q", title)
 	}
 }

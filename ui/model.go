@@ -259,7 +259,11 @@ func (m *Model) siteManager() dialog {
 	if m.remote != nil {
 		current = &m.remoteTarget
 	}
-	return newSitesDialog(m.cfg.Bookmarks, current, m.width, m.height)
+	d := newSitesDialog(m.cfg.Bookmarks, current, m.width, m.height)
+	if current != nil {
+		d.(*sitesDialog).dir = m.panes[remotePane].model.Dir()
+	}
+	return d
 }
 
 // connect starts connecting the remote pane to t. A connect still
@@ -486,6 +490,10 @@ func (m *Model) connected(msg connectedMsg) tea.Cmd {
 	m.active = remotePane
 	m.setStatus("connected to "+msg.target.String(), false)
 	home, _ := msg.remote.Home(context.Background())
+	v.home = home
+	if lh, ok := msg.remote.(interface{ LoginDir() string }); ok {
+		v.home = lh.LoginDir() // the URL's path is relative to this, not to where it starts
+	}
 	cmds := []tea.Cmd{m.load(remotePane, home, ""), rememberCmd(m.history, msg.target.URL)}
 	if ls, ok := msg.remote.(interface{ LocalStart() string }); ok && ls.LocalStart() != "" {
 		// A bookmark names the local folder to work in.

@@ -27,8 +27,9 @@ type paneView struct {
 	model   *panes.Pane
 	loading bool
 	err     error
-	gen     int // listing generation; older results are ignored
-	navGen  int // the generation the user asked for (navigate)
+	gen     int    // listing generation; older results are ignored
+	navGen  int    // the generation the user asked for (navigate)
+	home    string // a server's login folder, for URLs relative to it
 
 	filtering bool
 	filter    textinput.Model
@@ -119,13 +120,31 @@ func (v *paneView) SetSize(w, h int) {
 // rows is the number of entry rows: the box minus border, title, footer.
 func (v *paneView) rows() int { return max(v.height-4, 1) }
 
-// title is the pane's location, escaped: a remote path comes from the
-// server (PWD), a local one may hold any byte.
+// title is the pane's location: a local path, or the URL of a server's
+// folder as it can be typed back into quick connect; escaped, since a
+// remote path comes from the server (PWD) and a local one may hold any byte.
 func (v *paneView) title() string {
 	if v.fs == nil {
 		return "not connected"
 	}
-	return safe.Line(v.fs.Title() + v.model.Dir())
+	if t := v.fs.Title(); t != "" {
+		return safe.Line(folderURL(t, v.home, v.model.Dir()))
+	}
+	return safe.Line(v.model.Dir())
+}
+
+// folderURL is the URL of dir on the server base ("ftpes://user@host"):
+// as ferry reads URLs (like curl), a path is relative to the login folder
+// home, and an absolute one outside it starts with %2F.
+func folderURL(base, home, dir string) string {
+	esc := strings.NewReplacer("%", "%25", "#", "%23", "?", "%3F")
+	switch {
+	case dir == home || dir == "":
+		return base + "/"
+	case home != "/" && home != "" && strings.HasPrefix(dir, home+"/"):
+		return base + "/" + esc.Replace(strings.TrimPrefix(dir, home+"/"))
+	}
+	return base + "/%2F" + esc.Replace(strings.TrimPrefix(dir, "/"))
 }
 
 // View draws the pane. tag, when set, names the pane in a narrow layout.

@@ -27,6 +27,7 @@ import (
 type sitesDialog struct {
 	file    *bookmarks.File
 	current *Target // the connection shown now; nil when there is none
+	dir     string  // the folder the remote pane shows, saved by "s"
 	list    list.Model
 	rows    *siteDelegate
 	themed  *Styles // the styles the list was last given
@@ -215,6 +216,9 @@ func (d *sitesDialog) saveCurrent() {
 			return
 		}
 		b.Name = uniqueName(d.file, b.Host)
+		if d.dir != "" {
+			b.RemoteDir = d.dir // where the user is now, not where the session started
+		}
 		f := newSiteForm(d.file, "Save "+safe.URL(d.current.URL)+" as a bookmark", "", b, password)
 		f.store = bookmarks.DontSave
 		d.child = f
@@ -334,7 +338,17 @@ func (d *sitesDialog) View(s *Styles, width, height int) string {
 		room = height - 2 - lineCount(top) - lineCount(bottom) - 1
 	}
 	rows := max(min(len(d.list.Items()), room), 1)
+	// The list works out a page's rows from the page dots it drew last:
+	// after an add it kept counting two lines of dots (and so one bookmark
+	// a page) although all now fit. Size it as one page first, then
+	// again with dots if they are needed after all.
+	sel := d.list.GlobalIndex()
+	d.list.Paginator.TotalPages = 1
 	d.list.SetSize(inner, rows+1)
+	if d.list.Paginator.TotalPages > 1 {
+		d.list.SetSize(inner, rows+1)
+	}
+	d.list.Select(sel)
 	body := strings.Join(top, "\n") + "\n" + d.list.View() + "\n" + strings.Join(bottom, "\n")
 	return s.Dialog.Width(w).MaxHeight(max(height, 3)).Render(body)
 }

@@ -284,12 +284,13 @@ func TestSiteFormEscGoesBackToTheListWithoutSaving(t *testing.T) {
 func TestSiteManagerSavesTheCurrentConnectionWithoutItsPassword(t *testing.T) {
 	h := newSitesHarness(t)
 	h.run(h.m.connect(Target{URL: "ftps://me:hunter2@files.example.org:2990/%2Fsrv/www"}, ""))
+	h.key("enter") // into /pub/data: the bookmark keeps the folder the pane is in
 	h.key("b", "s")
 	if strings.Contains(h.screen(), "hunter2") {
 		t.Fatal("the password is on screen")
 	}
 	h.send(ctrlS)
-	want := bookmarks.Bookmark{Name: "files.example.org", Host: "files.example.org", Port: 2990, User: "me", TLS: config.TLSImplicit, RemoteDir: "/srv/www"}
+	want := bookmarks.Bookmark{Name: "files.example.org", Host: "files.example.org", Port: 2990, User: "me", TLS: config.TLSImplicit, RemoteDir: "/pub/data"}
 	if got, ok := h.onDisk("files.example.org"); !ok || got != want {
 		t.Fatalf("saved %+v, want %+v", got, want)
 	}
@@ -482,5 +483,25 @@ func TestSiteDialogsFitSmallScreens(t *testing.T) {
 	h.send(tea.WindowSizeMsg{Width: 40, Height: 10})
 	if !strings.Contains(h.screen(), "› Parallel") {
 		t.Fatalf("focused field scrolled away:\n%s", h.screen())
+	}
+}
+
+func TestSiteListShowsEveryBookmarkAfterAddAndDuplicate(t *testing.T) {
+	h := newSitesHarness(t, alpha)
+	h.key("b", "a")
+	h.typeText("gamma")
+	h.key("tab")
+	h.typeText("gamma.example.org")
+	h.send(ctrlS)
+	h.key("d")
+	h.send(ctrlS)
+	screen := h.screen()
+	for _, name := range []string{"alpha", "gamma ", "gamma-copy"} {
+		if !strings.Contains(screen, name) {
+			t.Errorf("after add and duplicate the list lacks %q:\n%s", name, screen)
+		}
+	}
+	if strings.Contains(screen, "••") {
+		t.Errorf("three bookmarks are split into pages on a 35-line screen:\n%s", screen)
 	}
 }
