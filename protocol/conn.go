@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strings"
 	"time"
@@ -163,7 +164,15 @@ func (c *Conn) readGreeting(ctx context.Context) error {
 	defer c.guard(ctx)()
 	for {
 		r, err := c.readReply(ctx)
-		if err != nil {
+		var ne net.Error
+		switch {
+		case errors.As(err, &ne) && ne.Timeout() && ctx.Err() == nil:
+			// Say what happened rather than "read tcp …: i/o timeout": the
+			// port answered, but nothing there speaks FTP (yet).
+			return fmt.Errorf("ftp: the server accepted the connection but sent no greeting within %v: %w", c.timeout, err)
+		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+			return fmt.Errorf("ftp: the server closed the connection without a greeting: %w", err)
+		case err != nil:
 			return err
 		}
 		switch {

@@ -447,3 +447,31 @@ func TestAbortWithASingleReplyResynchronises(t *testing.T) {
 		t.Fatalf("after abort: %v %v", r, err)
 	}
 }
+
+func TestServerWithoutAGreetingIsNamedAsSuch(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		peer func(net.Conn) // what the server does after accepting
+		want string
+	}{
+		{"silent", func(c net.Conn) { time.Sleep(2 * time.Second); c.Close() }, "sent no greeting within 200ms"},
+		{"hangs up", func(c net.Conn) { c.Close() }, "closed the connection without a greeting"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ln.Close()
+			go func() {
+				if c, err := ln.Accept(); err == nil {
+					tc.peer(c)
+				}
+			}()
+			_, err = Dial(context.Background(), ln.Addr().String(), Options{Security: Plain, Timeout: 200 * time.Millisecond})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want it to say %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -141,6 +141,9 @@ func (d *trustDialog) View(s *Styles, width, height int) string {
 		b.WriteString(s.Warning.Render("The certificate of "+safe.Line(p.Addr)+" is not trusted") + "\n\n")
 	}
 	for _, line := range d.problem.Details() {
+		if p.Kind == trust.Changed && repeatsHeadline(p, line) {
+			continue
+		}
 		b.WriteString(line + "\n")
 	}
 	b.WriteString("\n")
@@ -153,6 +156,15 @@ func (d *trustDialog) View(s *Styles, width, height int) string {
 		b.WriteString(s.TitleActive.Render("o") + " trust once   " + s.TitleActive.Render("c/esc") + " cancel")
 	}
 	return s.Dialog.Width(w).Render(b.String())
+}
+
+// repeatsHeadline reports a detail line that the changed-certificate
+// warning above it says already: both fingerprints and "it may have been
+// renewed, or someone may be intercepting".
+func repeatsHeadline(p *trust.CertProblem, line string) bool {
+	return line == "fingerprint: "+protocol.FormatFingerprint(p.Fingerprint) ||
+		line == "trusted before: "+protocol.FormatFingerprint(p.Stored) ||
+		strings.HasPrefix(line, "problem: this is not the certificate you trusted")
 }
 
 // certProblem finds a refused certificate in a connection error.

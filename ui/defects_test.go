@@ -361,3 +361,34 @@ func TestPaneTitleIsAURLThatConnectsBackToTheFolder(t *testing.T) {
 		t.Fatalf("title %q", title)
 	}
 }
+
+func TestWrongPasswordIsAskedAgain(t *testing.T) {
+	h := newHarness(t, 120, 35)
+	var tried []string
+	h.m.cfg.Connect = func(_ context.Context, _ Target, password string, _ io.Writer) (RemoteFS, error) {
+		tried = append(tried, password)
+		if password != "right" {
+			return nil, fmt.Errorf("login to example.org: %w", &protocol.Error{Cmd: "login", Code: 530, Msg: "Login incorrect."})
+		}
+		return h.remote, nil
+	}
+	h.send(connectMsg{target: Target{URL: "ftp://me@example.org/"}})
+	d, ok := h.m.dialog.(*passwordDialog)
+	if !ok {
+		t.Fatalf("a refused login opened %T (status %q), want the password prompt", h.m.dialog, h.m.status)
+	}
+	if !strings.Contains(h.screen(), "530 Login incorrect") {
+		t.Fatalf("the prompt does not say why it asks:\n%s", h.screen())
+	}
+	_ = d
+	h.typeText("wrong")
+	h.key("enter")
+	if _, ok := h.m.dialog.(*passwordDialog); !ok {
+		t.Fatal("a second wrong password was not asked again")
+	}
+	h.typeText("right")
+	h.key("enter")
+	if h.m.dialog != nil || h.m.statusIsErr || len(tried) != 3 || tried[2] != "right" {
+		t.Fatalf("tries %q, dialog %T, status %q", tried, h.m.dialog, h.m.status)
+	}
+}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -8,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"ferry/internal/safe"
 )
@@ -146,22 +148,72 @@ func (d *viewerDialog) View(s *Styles, width, height int) string {
 	return s.Dialog.Width(width).Render(head + "\n" + d.vp.View())
 }
 
-// helpDialog is the full key list.
+// helpDialog is the full key list: in columns when they fit, else one
+// binding a line, scrolled with the arrows when taller than the screen.
 type helpDialog struct {
-	keys KeyMap
-	help help.Model
+	keys   KeyMap
+	help   help.Model
+	offset int // first line shown
+	lines  int // lines of the last layout, for scrolling
+	rows   int // lines that fit
 }
 
 func (d *helpDialog) Update(msg tea.Msg) (dialog, tea.Cmd) {
-	if _, ok := msg.(tea.KeyPressMsg); ok {
-		return nil, nil // any key closes it
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return d, nil
 	}
-	return d, nil
+	if d.lines > d.rows {
+		switch k.String() {
+		case "up", "k":
+			d.offset--
+		case "down", "j":
+			d.offset++
+		case "pgup":
+			d.offset -= d.rows
+		case "pgdown", "space":
+			d.offset += d.rows
+		case "home", "g":
+			d.offset = 0
+		case "end", "G":
+			d.offset = d.lines
+		default:
+			return nil, nil
+		}
+		d.offset = max(min(d.offset, d.lines-d.rows), 0)
+		return d, nil
+	}
+	return nil, nil // any key closes it
 }
 
-func (d *helpDialog) View(s *Styles, width, _ int) string {
+func (d *helpDialog) View(s *Styles, width, height int) string {
+	inner := max(width-4, 10)
 	d.help.ShowAll = true
-	d.help.SetWidth(max(width-6, 20))
-	body := s.TitleActive.Render("ferry keys") + "\n\n" + d.help.View(d.keys) + "\n\n" + s.Dim.Render("any key closes")
-	return s.Dialog.Render(lipgloss.NewStyle().MaxWidth(max(width-4, 20)).Render(body))
+	d.help.SetWidth(0) // no limit: see whether the columns fit whole
+	text := d.help.View(d.keys)
+	if lipgloss.Width(text) > inner {
+		// The columns do not fit: one binding a line.
+		var b strings.Builder
+		for _, group := range d.keys.FullHelp() {
+			for _, k := range group {
+				if !k.Enabled() {
+					continue
+				}
+				h := k.Help()
+				b.WriteString(s.Help.FullKey.Render(padRight(h.Key, 10)) + " " + s.Help.FullDesc.Render(h.Desc) + "\n")
+			}
+		}
+		text = strings.TrimRight(b.String(), "\n")
+	}
+	lines := strings.Split(text, "\n")
+	d.lines = len(lines)
+	d.rows = max(height-6, 1) // border, title, blank, hint
+	foot := "any key closes"
+	if d.lines > d.rows {
+		d.offset = max(min(d.offset, d.lines-d.rows), 0)
+		lines = lines[d.offset : d.offset+d.rows]
+		foot = fmt.Sprintf("↑/↓ scroll (%d-%d of %d) · other keys close", d.offset+1, d.offset+d.rows, d.lines)
+	}
+	body := s.TitleActive.Render("ferry keys") + "\n\n" + strings.Join(lines, "\n") + "\n" + s.Dim.Render(ansi.Truncate(foot, inner, "…"))
+	return s.Dialog.Render(lipgloss.NewStyle().MaxWidth(inner).Render(body))
 }

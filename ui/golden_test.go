@@ -3,8 +3,10 @@ package ui
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -13,6 +15,8 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"ferry/panes/panestest"
+	"ferry/protocol"
+	"ferry/transfers"
 )
 
 func TestMain(m *testing.M) {
@@ -79,4 +83,52 @@ func TestGoldenHelp(t *testing.T) {
 
 func TestGoldenNarrow40x10(t *testing.T) {
 	goldenScreen(t, 40, 10, []string{"README"}, keyMsg("tab"))
+}
+
+// TestGoldenScreensAtEverySize draws the main view, the help, the queue
+// panel holding 1000 jobs and the site manager at the three sizes the
+// issue names: a roomy terminal, the classic 80x24 and a tiny 40x10.
+func TestGoldenScreensAtEverySize(t *testing.T) {
+	for _, size := range [][2]int{{120, 35}, {80, 24}, {40, 10}} {
+		w, h := size[0], size[1]
+		wait := bothPanes
+		if w < 80 {
+			wait = []string{"releases/"} // one pane at a time
+		}
+		for _, sc := range []struct {
+			name  string
+			setup func(*Config)
+			wait  []string
+			keys  []tea.Msg
+		}{
+			{"main", nil, nil, []tea.Msg{keyMsg("down"), keyMsg("space")}},
+			{"help", nil, nil, []tea.Msg{keyMsg("f1")}},
+			{"queue1000", thousandJobs(t), []string{"file-0000.dat"}, []tea.Msg{keyMsg("ctrl+t"), keyMsg("end")}},
+			{"sites", goldenBookmarks(t), nil, []tea.Msg{keyMsg("b")}},
+		} {
+			t.Run(fmt.Sprintf("%s_%dx%d", sc.name, w, h), func(t *testing.T) {
+				goldenScreenWith(t, w, h, sc.setup, append(slices.Clone(wait), sc.wait...), sc.keys...)
+			})
+		}
+	}
+}
+
+// thousandJobs gives the program a paused queue of 1000 downloads, whose
+// dial never connects.
+func thousandJobs(t *testing.T) func(*Config) {
+	return func(cfg *Config) {
+		q := transfers.New(transfers.Options{Dial: func(ctx context.Context, _ string) (*protocol.Conn, error) {
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}})
+		t.Cleanup(func() { q.Close() })
+		q.PauseAll()
+		specs := make([]transfers.Spec, 1000)
+		for i := range specs {
+			name := fmt.Sprintf("file-%04d.dat", i)
+			specs[i] = transfers.Spec{Site: "s", Direction: transfers.Download, Remote: "/pub/" + name, LocalRoot: "/home/me", Local: name}
+		}
+		q.Add(specs...)
+		cfg.Queue = q
+	}
 }

@@ -35,8 +35,8 @@ func DefaultKeyMap() KeyMap {
 		PageDown:     b([]string{"pgdown"}, "pgdn", "page down"),
 		Top:          b([]string{"home", "g"}, "home/g", "top"),
 		Bottom:       b([]string{"end", "G"}, "end/G", "bottom"),
-		Open:         b([]string{"enter", "l", "right"}, "enter/l", "open"),
-		Parent:       b([]string{"backspace", "h", "left"}, "bksp/h", "parent"),
+		Open:         b([]string{"enter", "l", "right"}, "enter/l/→", "open"),
+		Parent:       b([]string{"backspace", "h", "left"}, "bksp/h/←", "parent"),
 		SwitchPane:   b([]string{"tab"}, "tab", "other pane"),
 		Select:       b([]string{"space", "insert"}, "space/ins", "select"),
 		Invert:       b([]string{"*"}, "*", "invert selection"),
@@ -61,7 +61,7 @@ func DefaultKeyMap() KeyMap {
 		Sites:        b([]string{"b", "f9"}, "b/F9", "site manager"),
 		Queue:        b([]string{"ctrl+t"}, "^T", "transfer queue"),
 		Details:      b([]string{"ctrl+e"}, "^E", "error details"),
-		Help:         b([]string{"?"}, "?", "help"),
+		Help:         b([]string{"f1", "?"}, "F1/?", "help"),
 		Quit:         b([]string{"f10", "q", "ctrl+c"}, "F10/q", "quit"),
 	}
 }

@@ -441,6 +441,13 @@ func (m *Model) listed(msg listedMsg) tea.Cmd {
 	return nil
 }
 
+// loginRefused reports a 530 answer to USER or PASS: the credentials,
+// not the connection, are wrong.
+func loginRefused(err error) bool {
+	var pe *protocol.Error
+	return errors.As(err, &pe) && pe.Code == protocol.CodeNotLoggedIn && (pe.Cmd == "login" || pe.Cmd == "PASS" || pe.Cmd == "USER")
+}
+
 // navigate loads dir in a pane at the user's request: when it succeeds,
 // an error on the status line is cleared (a refresh after a failed
 // operation keeps it).
@@ -466,6 +473,15 @@ func (m *Model) connected(msg connectedMsg) tea.Cmd {
 			m.setStatus(msg.err.Error(), true)
 		}
 		m.dialog = newPasswordDialog(msg.target, m.cfg.Bookmarks)
+		return nil
+	}
+	if loginRefused(msg.err) {
+		// A wrong password (typed, saved or from .netrc) is asked again,
+		// as FileZilla does, instead of ending on "530 Login incorrect".
+		m.setStatus("connect: "+msg.err.Error(), true)
+		d := newPasswordDialog(msg.target, m.cfg.Bookmarks).(*passwordDialog)
+		d.note = "The server refused the login: " + msg.err.Error()
+		m.dialog = d
 		return nil
 	}
 	if p, ok := certProblem(msg.err); ok {

@@ -23,6 +23,7 @@ type passwordDialog struct {
 	input  textinput.Model
 	onBox  bool              // the checkbox has the focus, not the input
 	save   bookmarks.Storage // where to save it; DontSave unless changed
+	note   string            // why it asks again: the server refused the last one
 }
 
 func newPasswordDialog(target Target, file *bookmarks.File) dialog {
@@ -101,7 +102,11 @@ func savePasswordCmd(file *bookmarks.File, name, password string, where bookmark
 func (d *passwordDialog) View(s *Styles, width, _ int) string {
 	w := min(max(width-8, 20), 72)
 	d.input.SetWidth(w - 4)
-	body := s.TitleActive.Render("Password for "+d.target.String()) + "\n" + d.input.View() + "\n"
+	body := s.TitleActive.Render("Password for "+d.target.String()) + "\n"
+	if d.note != "" {
+		body += s.Error.Width(w-4).Render(d.note) + "\n"
+	}
+	body += d.input.View() + "\n"
 	if d.file == nil {
 		body += s.Dim.Render("not stored anywhere")
 		return s.Dialog.Width(w).Render(body)

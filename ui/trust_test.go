@@ -123,6 +123,15 @@ func TestChangedCertificateNeedsTypedReplace(t *testing.T) {
 	if !strings.Contains(h.screen(), "CHANGED") {
 		t.Fatalf("no loud warning:\n%s", h.screen())
 	}
+	// Each fact once: the two fingerprints and the warning are not
+	// repeated by the details under them.
+	dialog := strings.Join(strings.Fields(h.screen()), " ")
+	stored, _ := store.Lookup("ftp.example.org:21")
+	for _, once := range []string{protocol.FormatFingerprint(stored), protocol.FormatFingerprint(protocol.CertificateFingerprint(cert)), "intercepting"} {
+		if n := strings.Count(dialog, strings.Join(strings.Fields(once), " ")); n != 1 {
+			t.Errorf("%q is shown %d times, want once:\n%s", once, n, h.screen())
+		}
+	}
 	h.key("a", "o", "enter") // single keys do nothing here
 	if m.remote != nil {
 		t.Fatal("a changed certificate was accepted without typing replace")
