@@ -41,7 +41,28 @@ type Pane struct {
 	reverse    bool
 	showHidden bool
 	filter     string
+
+	parentRow bool // a ".." row heads the view (see ShowParentRow)
 }
+
+// parentIndex in view stands for the ".." row, which is not an entry.
+const parentIndex = -1
+
+// parentEntry is what Current returns on the ".." row.
+var parentEntry = listing.Entry{Name: "..", RawName: "..", Kind: listing.Dir}
+
+// ShowParentRow heads the view with a ".." row, as Midnight Commander
+// shows in every folder but the root: Enter on it goes up. It is never
+// selected, sorted, filtered out or returned by Selection. Call it before
+// SetListing.
+func (p *Pane) ShowParentRow(on bool) {
+	if p.parentRow != on {
+		p.resort(func() { p.parentRow = on })
+	}
+}
+
+// IsParent reports whether e is the ".." row.
+func IsParent(e *listing.Entry) bool { return e != nil && e.RawName == ".." && e.Name == ".." }
 
 // New returns an empty pane showing dot-files or not.
 func New(showHidden bool) *Pane {
@@ -81,6 +102,8 @@ func (p *Pane) SetListing(dir string, entries []listing.Entry, focus string) {
 	case focus != "" && p.focus(focus):
 	case same:
 		p.cursor = min(oldCursor, max(len(p.view)-1, 0))
+	case p.parentRow && len(p.view) > 1:
+		p.cursor = 1 // on the first entry: ".." is one press up
 	default:
 		p.cursor = 0
 	}
@@ -110,7 +133,18 @@ func (p *Pane) rebuild() {
 		p.view = append(p.view, i)
 	}
 	slices.SortStableFunc(p.view, func(a, b int) int { return p.compare(&p.entries[a], &p.entries[b]) })
+	if p.parentRow {
+		p.view = slices.Insert(p.view, 0, parentIndex)
+	}
 	p.cursor = min(p.cursor, max(len(p.view)-1, 0))
+}
+
+// at returns the entry a view index stands for.
+func (p *Pane) at(idx int) *listing.Entry {
+	if idx == parentIndex {
+		return &parentEntry
+	}
+	return &p.entries[idx]
 }
 
 func (p *Pane) compare(a, b *listing.Entry) int {
@@ -141,6 +175,9 @@ func (p *Pane) compare(a, b *listing.Entry) int {
 // focus puts the cursor on the entry with that raw name.
 func (p *Pane) focus(rawName string) bool {
 	for i, idx := range p.view {
+		if idx == parentIndex {
+			continue
+		}
 		if p.entries[idx].RawName == rawName {
 			p.cursor = i
 			return true
@@ -182,13 +219,14 @@ func (p *Pane) Current() *listing.Entry {
 	if len(p.view) == 0 {
 		return nil
 	}
-	return &p.entries[p.view[p.cursor]]
+	return p.at(p.view[p.cursor])
 }
 
 // Cursor is the cursor's row among the shown entries.
 func (p *Pane) Cursor() int { return p.cursor }
 
-// Len is the number of shown entries.
+// Len is the number of rows shown: the entries that pass the filter, and
+// the ".." row when there is one.
 func (p *Pane) Len() int { return len(p.view) }
 
 // Total is the number of entries in the directory, shown or not.
@@ -199,19 +237,21 @@ func (p *Pane) Rows() (first int, rows []*listing.Entry) {
 	end := min(p.offset+p.height, len(p.view))
 	rows = make([]*listing.Entry, 0, end-p.offset)
 	for _, idx := range p.view[p.offset:end] {
-		rows = append(rows, &p.entries[idx])
+		rows = append(rows, p.at(idx))
 	}
 	return p.offset, rows
 }
 
 // IsSelected reports whether an entry is selected.
-func (p *Pane) IsSelected(e *listing.Entry) bool { return p.selected[e.RawName] }
+func (p *Pane) IsSelected(e *listing.Entry) bool { return !IsParent(e) && p.selected[e.RawName] }
 
 // ToggleSelect selects or unselects the entry under the cursor and moves
 // down, as in Midnight Commander.
 func (p *Pane) ToggleSelect() {
 	if e := p.Current(); e != nil {
-		p.setSelected(e, !p.selected[e.RawName])
+		if !IsParent(e) {
+			p.setSelected(e, !p.selected[e.RawName])
+		}
 		p.Move(1)
 	}
 }
@@ -227,8 +267,10 @@ func (p *Pane) setSelected(e *listing.Entry, on bool) {
 // InvertSelection flips the selection of every shown entry.
 func (p *Pane) InvertSelection() {
 	for _, idx := range p.view {
-		e := &p.entries[idx]
-		p.setSelected(e, !p.selected[e.RawName])
+		if idx != parentIndex {
+			e := &p.entries[idx]
+			p.setSelected(e, !p.selected[e.RawName])
+		}
 	}
 }
 
@@ -240,6 +282,9 @@ func (p *Pane) SelectGlob(pattern string, on bool) (int, error) {
 	}
 	n := 0
 	for _, idx := range p.view {
+		if idx == parentIndex {
+			continue
+		}
 		e := &p.entries[idx]
 		if ok, _ := path.Match(pattern, e.Name); ok {
 			p.setSelected(e, on)
@@ -257,12 +302,12 @@ func (p *Pane) ClearSelection() { clear(p.selected) }
 func (p *Pane) Selection() []listing.Entry {
 	var out []listing.Entry
 	for _, idx := range p.view {
-		if p.selected[p.entries[idx].RawName] {
+		if idx != parentIndex && p.selected[p.entries[idx].RawName] {
 			out = append(out, p.entries[idx])
 		}
 	}
 	if len(out) == 0 {
-		if e := p.Current(); e != nil {
+		if e := p.Current(); e != nil && !IsParent(e) {
 			out = append(out, *e)
 		}
 	}

@@ -177,3 +177,39 @@ func BenchmarkPaneMoveOn100k(b *testing.B) {
 		p.Rows()
 	}
 }
+
+func TestParentRowHeadsTheViewAndIsNeverSelected(t *testing.T) {
+	p := New(false)
+	p.SetHeight(10)
+	p.ShowParentRow(true)
+	p.SetListing("/a", []listing.Entry{
+		{Name: "b.txt", RawName: "b.txt", Kind: listing.File, Size: 1},
+		{Name: "a.txt", RawName: "a.txt", Kind: listing.File, Size: 2},
+	}, "")
+	if e := p.Current(); e == nil || e.Name != "a.txt" {
+		t.Fatalf("a new folder starts on %v, want its first entry", e)
+	}
+	p.ReverseSort()
+	p.SetFilter("b")
+	p.Top()
+	if !IsParent(p.Current()) {
+		t.Fatalf("the top row is %q, want ..", p.Current().Name)
+	}
+	p.ToggleSelect()
+	p.InvertSelection()
+	if n, _ := p.SelectedStats(); n != 1 {
+		t.Fatalf("%d selected, want only b.txt", n)
+	}
+	p.ClearSelection()
+	p.Top()
+	if sel := p.Selection(); len(sel) != 0 {
+		t.Fatalf("with the cursor on .. the selection is %v, want nothing", sel)
+	}
+	if n, _ := p.SelectGlob("*", true); n != 1 {
+		t.Fatalf("glob * matched %d, want 1 (not ..)", n)
+	}
+	p.ShowParentRow(false)
+	if _, rows := p.Rows(); len(rows) != 1 || IsParent(rows[0]) {
+		t.Fatalf("without the parent row: %v", rows)
+	}
+}

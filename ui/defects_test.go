@@ -392,3 +392,20 @@ func TestWrongPasswordIsAskedAgain(t *testing.T) {
 		t.Fatalf("tries %q, dialog %T, status %q", tried, h.m.dialog, h.m.status)
 	}
 }
+
+func TestEnterOnTheParentRowGoesUp(t *testing.T) {
+	h := newHarness(t, 120, 35)
+	h.key("enter") // into /pub/data
+	h.key("home")
+	if h.current() != ".." || !strings.Contains(h.screen(), "..") {
+		t.Fatalf("the top row is %q, want ..", h.current())
+	}
+	h.key("f8", "f2") // nothing to delete or rename
+	if h.m.dialog != nil {
+		t.Fatalf("an action on .. opened %T", h.m.dialog)
+	}
+	h.key("enter")
+	if dir := h.m.panes[remotePane].model.Dir(); dir != "/pub" || h.current() != "data" {
+		t.Fatalf("enter on .. went to %s on %q, want /pub on data", dir, h.current())
+	}
+}

@@ -434,6 +434,7 @@ func (m *Model) listed(msg listedMsg) tea.Cmd {
 		return nil
 	}
 	v.err = nil
+	v.model.ShowParentRow(v.fs.Parent(msg.dir) != msg.dir)
 	v.model.SetListing(msg.dir, msg.entries, msg.focus)
 	if msg.gen == v.navGen && m.statusIsErr {
 		m.setStatus("", false) // the user moved on and it worked
@@ -629,7 +630,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.View):
 		return m, m.view(v)
 	case key.Matches(msg, k.Edit):
-		if e := p.Current(); e != nil && e.Kind == listing.File && v.fs != nil {
+		if e := p.Current(); e != nil && e.Kind == listing.File && !panes.IsParent(e) && v.fs != nil {
 			return m, fetchForEdit(v.fs, m.active, v.fs.Join(p.Dir(), e.RawName), e.RawName)
 		}
 	case key.Matches(msg, k.Copy):
@@ -689,6 +690,9 @@ func (m *Model) open(v *paneView) tea.Cmd {
 	e := v.model.Current()
 	if e == nil || v.fs == nil {
 		return nil
+	}
+	if panes.IsParent(e) {
+		return m.parent(v)
 	}
 	switch e.Kind {
 	case listing.Dir, listing.Symlink:
@@ -863,7 +867,7 @@ type startTransferMsg struct{ cmd tea.Cmd }
 
 func (m *Model) rename(v *paneView) {
 	e := v.model.Current()
-	if e == nil || v.fs == nil {
+	if e == nil || v.fs == nil || panes.IsParent(e) {
 		return
 	}
 	old := *e

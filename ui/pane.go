@@ -219,24 +219,30 @@ func (v *paneView) row(s *Styles, e *listing.Entry, cursor, active bool, width i
 		nameW -= 11
 	}
 	name := e.Name
-	switch e.Kind {
-	case listing.Dir:
+	switch {
+	case panes.IsParent(e):
+	case e.Kind == listing.Dir:
 		name += "/"
-	case listing.Symlink:
+	case e.Kind == listing.Symlink:
 		if e.Target != "" {
 			name += " -> " + listing.DisplayName(e.Target)
 		} else {
 			name += "@"
 		}
 	}
-	if e.Unsafe() {
+	unsafe := e.Unsafe() && !panes.IsParent(e)
+	if unsafe {
 		name = "! " + name
 	}
 	var b strings.Builder
 	b.WriteString(mark)
 	b.WriteString(padRight(ansi.Truncate(name, max(nameW, 1), "…"), max(nameW, 1)))
 	b.WriteString(" ")
-	b.WriteString(padLeft(humanSize(e), 7))
+	size := humanSize(e)
+	if panes.IsParent(e) {
+		size = "<UP>"
+	}
+	b.WriteString(padLeft(size, 7))
 	if showTime {
 		b.WriteString(" ")
 		b.WriteString(padLeft(shortTime(e), 12))
@@ -253,7 +259,7 @@ func (v *paneView) row(s *Styles, e *listing.Entry, cursor, active bool, width i
 		return s.CursorInactive.Render(line)
 	case selected:
 		return s.Selected.Render(line)
-	case e.Unsafe():
+	case unsafe:
 		return s.Unsafe.Render(line)
 	case e.Kind == listing.Dir:
 		return s.Directory.Render(line)
