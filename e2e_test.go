@@ -86,8 +86,8 @@ func TestTUIEndToEndInTmux(t *testing.T) {
 	keys("Space", "Space") // select the first two files: alpha.bin, beta one.bin
 	waitFor("2 selected")
 	keys("F5")
-	waitFor("Copy?")
-	keys("y")
+	waitFor("Copy 2 item(s) to")
+	keys("Enter") // the offered folder: the local pane's
 	deadline := time.Now().Add(15 * time.Second)
 	for name, data := range want {
 		path := filepath.Join(local, name)

@@ -409,3 +409,23 @@ func TestEnterOnTheParentRowGoesUp(t *testing.T) {
 		t.Fatalf("enter on .. went to %s on %q, want /pub on data", dir, h.current())
 	}
 }
+
+func TestCopyToAnEditedTargetPathMakesTheFolderAndCopiesThere(t *testing.T) {
+	for _, tc := range []struct{ typed, want string }{
+		{"data", "/pub/data/notes.txt"},              // relative to the other pane's folder
+		{"/pub/new/deep", "/pub/new/deep/notes.txt"}, // made as needed
+	} {
+		h := newHarness(t, 120, 35)
+		h.key("tab", "down") // local: notes.txt
+		h.key("f5")
+		h.send(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
+		h.typeText(tc.typed)
+		h.key("enter")
+		if got, _ := h.remote.ReadFile(tc.want); got != "my notes\n" {
+			t.Errorf("copy to %q: %s = %q (status %q)", tc.typed, tc.want, got, h.m.status)
+		}
+		if h.remote.Exists("/pub/notes.txt") {
+			t.Errorf("copy to %q also went to the offered folder", tc.typed)
+		}
+	}
+}

@@ -35,10 +35,10 @@ func SiteOf(t Target) string {
 
 // enqueue hands a copy or move between the local pane and the server to
 // the transfer queue, after the user confirms.
-func (m *Model) enqueue(move bool, src, dst *paneView, entries []listing.Entry) tea.Cmd {
+func (m *Model) enqueue(move bool, src, dst *paneView, dstDir string, entries []listing.Entry) tea.Cmd {
 	site := SiteOf(m.remoteTarget)
 	download := src.fs == FS(m.remote)
-	srcDir, dstDir := src.model.Dir(), dst.model.Dir()
+	srcDir := src.model.Dir()
 	var specs []transfers.Spec
 	for i := range entries {
 		e := &entries[i]
@@ -63,7 +63,7 @@ func (m *Model) enqueue(move bool, src, dst *paneView, entries []listing.Entry) 
 	if move {
 		verb = "Move"
 	}
-	body := []string{fmt.Sprintf("%d item(s) to %s (in the transfer queue):", len(specs), dst.title())}
+	body := []string{fmt.Sprintf("%d item(s) to %s (in the transfer queue):", len(specs), dstDir)}
 	for _, sp := range specs {
 		body = append(body, "  "+listing.DisplayName(sp.Local))
 	}

@@ -115,7 +115,8 @@ type Model struct {
 	showLog bool
 
 	queue      *queuePanel // nil without a Config.Queue
-	moveAsked  bool        // the move's destination was just confirmed
+	targetAsked bool   // the copy's or move's destination was just confirmed
+	copyTo      string // a folder typed in the copy prompt instead of the offered one
 	queueAdded bool        // jobs were added since the last queue snapshot
 	// moves holds the queue jobs of moves: when a job and everything it
 	// expanded into are done, its source is removed.
@@ -754,8 +755,16 @@ func (m *Model) transfer(move bool) tea.Cmd {
 		m.setStatus("connect to a server first (ctrl+o)", true)
 		return nil
 	}
-	if move && !m.moveAsked {
+	if move && !m.targetAsked {
 		return m.askMoveTarget(src, dst)
+	}
+	if !move && !m.targetAsked {
+		return m.askCopyTarget(src, dst)
+	}
+	dstDir, typed := dst.model.Dir(), m.copyTo
+	if typed != "" {
+		dstDir = typed
+		m.copyTo = ""
 	}
 	entries := src.model.Selection()
 	if len(entries) == 0 {
@@ -771,9 +780,9 @@ func (m *Model) transfer(move bool) tea.Cmd {
 	if move {
 		verb = "Move"
 	}
-	srcDir, dstDir := src.model.Dir(), dst.model.Dir()
+	srcDir := src.model.Dir()
 	if m.queue != nil && m.remote != nil && (src.fs == FS(m.remote)) != (dst.fs == FS(m.remote)) {
-		return m.enqueue(move, src, dst, entries)
+		return ensureDirFirst(dst.fs, typed, m.enqueue(move, src, dst, dstDir, entries))
 	}
 	body := []string{fmt.Sprintf("%d item(s) to %s:", len(entries), dst.title())}
 	for _, e := range entries {
@@ -784,19 +793,75 @@ func (m *Model) transfer(move bool) tea.Cmd {
 		refresh = append(refresh, m.active)
 	}
 	src.model.ClearSelection()
-	return m.confirm(verb+"?", body, func() tea.Msg {
+	return ensureDirFirst(dst.fs, typed, m.confirm(verb+"?", body, func() tea.Msg {
 		return startTransferMsg{cmd: transferCmd(move, src.fs, srcDir, entries, dst.fs, dstDir, refresh)}
-	})
+	}))
 }
 
 // confirm asks before a transfer, unless the user just confirmed its
-// destination in the move prompt.
+// destination in the copy or move prompt.
 func (m *Model) confirm(title string, body []string, onYes tea.Cmd) tea.Cmd {
-	if m.moveAsked {
-		m.moveAsked = false
+	if m.targetAsked {
+		m.targetAsked = false
 		return onYes
 	}
 	m.dialog = &confirmDialog{title: title, body: body, onYes: onYes}
+	return nil
+}
+
+// askCopyTarget asks where a copy goes, as Midnight Commander does: the
+// other pane's folder is offered; another path is a folder on the other
+// pane's side, made if it does not exist.
+func (m *Model) askCopyTarget(src, dst *paneView) tea.Cmd {
+	entries := src.model.Selection()
+	if len(entries) == 0 {
+		return nil
+	}
+	offer := dst.model.Dir()
+	title := fmt.Sprintf("Copy %d item(s) to", len(entries))
+	return m.openPrompt(title, "a folder on the other side ("+dst.side()+"); enter copies, esc cancels", offer, func(to string) tea.Cmd {
+		if strings.TrimSpace(to) == "" {
+			return nil
+		}
+		m.targetAsked = true
+		if to != offer {
+			m.copyTo = m.absolute(dst, strings.TrimSpace(to))
+		}
+		return m.transfer(false)
+	})
+}
+
+// ensureDirFirst makes the folder dir (a typed copy target) before next
+// runs; with dir "" it is next. A folder that cannot be made is reported
+// and nothing is copied.
+func ensureDirFirst(fsys panes.FS, dir string, next tea.Cmd) tea.Cmd {
+	if dir == "" || next == nil {
+		return next
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		if err := mkdirAll(ctx, fsys, dir); err != nil {
+			return opDoneMsg{failed: "could not make the folder " + dir, err: err}
+		}
+		return next()
+	}
+}
+
+// mkdirAll makes dir and the folders above it that are missing.
+func mkdirAll(ctx context.Context, fsys panes.FS, dir string) error {
+	if isDir(ctx, fsys, dir) {
+		return nil
+	}
+	var missing []string
+	for p := dir; fsys.Parent(p) != p && !isDir(ctx, fsys, p); p = fsys.Parent(p) {
+		missing = append(missing, p)
+	}
+	for i := len(missing) - 1; i >= 0; i-- {
+		if err := fsys.Mkdir(ctx, missing[i]); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -812,7 +877,7 @@ func (m *Model) askMoveTarget(src, dst *paneView) tea.Cmd {
 	title := fmt.Sprintf("Move %d item(s) to", len(entries))
 	return m.openPrompt(title, "as offered: the other pane; another path: a rename in this pane", offer, func(to string) tea.Cmd {
 		if to == offer {
-			m.moveAsked = true
+			m.targetAsked = true
 			return m.transfer(true)
 		}
 		return m.renameTo(src, entries, to)

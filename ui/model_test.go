@@ -159,11 +159,11 @@ func TestCopySelectionAsksThenCopiesToTheOtherPane(t *testing.T) {
 	h := newHarness(t, 120, 35)
 	h.key("tab", "down", "space", "space") // local: skip src/, select notes.txt and photo.jpg
 	h.key("f5")
-	d, ok := h.m.dialog.(*confirmDialog)
-	if !ok || !strings.Contains(strings.Join(d.body, "\n"), "notes.txt") || !strings.Contains(strings.Join(d.body, "\n"), "photo.jpg") {
-		t.Fatalf("dialog %#v", h.m.dialog)
+	d, ok := h.m.dialog.(*promptDialog)
+	if !ok || d.title != "Copy 2 item(s) to" || d.input.Value() != "/pub" {
+		t.Fatalf("dialog %T, want the target prompt offering /pub", h.m.dialog)
 	}
-	h.key("y")
+	h.key("enter")
 	if got, _ := h.remote.ReadFile("/pub/notes.txt"); got != "my notes\n" {
 		t.Fatalf("remote notes.txt = %q", got)
 	}

@@ -133,6 +133,14 @@ func (v *paneView) title() string {
 	return safe.Line(v.model.Dir())
 }
 
+// side names the pane's file system for prompts: "local" or the server.
+func (v *paneView) side() string {
+	if v.fs == nil || v.fs.Title() == "" {
+		return "local"
+	}
+	return v.fs.Title()
+}
+
 // folderURL is the URL of dir on the server base ("ftpes://user@host"):
 // as ferry reads URLs (like curl), a path is relative to the login folder
 // home, and an absolute one outside it starts with %2F.
