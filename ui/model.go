@@ -114,10 +114,10 @@ type Model struct {
 	log     *logPanel
 	showLog bool
 
-	queue      *queuePanel // nil without a Config.Queue
-	targetAsked bool   // the copy's or move's destination was just confirmed
-	copyTo      string // a folder typed in the copy prompt instead of the offered one
-	queueAdded bool        // jobs were added since the last queue snapshot
+	queue       *queuePanel // nil without a Config.Queue
+	targetAsked bool        // the copy's or move's destination was just confirmed
+	copyTo      string      // a folder typed in the copy prompt instead of the offered one
+	queueAdded  bool        // jobs were added since the last queue snapshot
 	// moves holds the queue jobs of moves: when a job and everything it
 	// expanded into are done, its source is removed.
 	moves map[transfers.ID]moveSource
@@ -128,6 +128,9 @@ type Model struct {
 	// abandoned (Esc, or another connect) is closed and ignored.
 	connectGen    int
 	cancelConnect context.CancelFunc // nil unless a connect is pending
+
+	click lastClick        // the last click, to tell a double-click
+	now   func() time.Time // the clock clicks are timed by
 
 	errors   []string              // the last errors, for the details view
 	deferred map[transfers.ID]bool // conflicts left for later: not asked again
@@ -160,6 +163,7 @@ func New(cfg Config) *Model {
 		spin:   spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		log:    newLogPanel(cfg.LogFile),
 		width:  80, height: 24,
+		now: time.Now,
 	}
 	m.history = loadHistory(cfg.History)
 	for i := range m.panes {
@@ -404,6 +408,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		return m, editCmd(m.panes[msg.pane].fs, msg, m.cfg.Editor, []int{msg.pane})
+	case tea.MouseMsg:
+		return m, m.mouse(msg)
 	case tea.KeyPressMsg:
 		if m.dialog != nil {
 			var cmd tea.Cmd
@@ -1129,6 +1135,7 @@ func (m *Model) View() tea.View {
 	}
 	v := tea.NewView(screen)
 	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion // clicks and the wheel; shift+drag still selects text
 	v.WindowTitle = "ferry"
 	return v
 }
