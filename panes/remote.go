@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"path"
+	"strings"
 	"sync"
 	"time"
 
@@ -320,4 +322,42 @@ func (h *heldTransfer) Close() error {
 		h.r.mu.Unlock()
 	})
 	return err
+}
+
+// quoteRefused are the commands Quote does not send: they open or set up
+// data connections, change the security of the session or end it, which
+// would leave the browsing connection in a state the pane does not know.
+var quoteRefused = map[string]string{
+	"LIST": "transfer", "NLST": "transfer", "MLSD": "transfer", "RETR": "transfer", "STOR": "transfer",
+	"STOU": "transfer", "APPE": "transfer", "PASV": "transfer", "EPSV": "transfer", "PORT": "transfer",
+	"EPRT": "transfer", "REST": "transfer", "AUTH": "security", "PROT": "security", "PBSZ": "security",
+	"CCC": "security", "USER": "login", "PASS": "login", "REIN": "login", "QUIT": "login",
+}
+
+// ErrQuoteRefused is Quote's answer for a command it does not send.
+var ErrQuoteRefused = errors.New("not sent as a raw command")
+
+// Quote sends one raw command on the browsing connection, as lftp's quote
+// does, and returns the reply ("213 20260101120000"). A 4xx or 5xx reply
+// is returned with an error. Commands that would disturb the session
+// (data transfers, TLS, login) are refused: use the panes for them.
+func (r *Remote) Quote(ctx context.Context, line string) (string, error) {
+	line = strings.TrimSpace(line)
+	verb, _, _ := strings.Cut(line, " ")
+	verb = strings.ToUpper(verb)
+	if verb == "" {
+		return "", fmt.Errorf("no command: %w", ErrQuoteRefused)
+	}
+	if why, ok := quoteRefused[verb]; ok {
+		return "", fmt.Errorf("%s: a %s command is %w (use the panes)", verb, why, ErrQuoteRefused)
+	}
+	var reply string
+	err := r.do(ctx, false, func(c *protocol.Conn) error {
+		rep, err := c.Cmd(ctx, line)
+		if rep != nil {
+			reply = fmt.Sprintf("%d %s", rep.Code, rep.Text())
+		}
+		return err
+	})
+	return reply, err
 }

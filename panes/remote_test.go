@@ -195,3 +195,45 @@ func TestRemoteRenameRefusesToReplaceAnExistingName(t *testing.T) {
 		})
 	}
 }
+
+// TestQuoteSendsARawCommandAndRefusesOnesThatDisturbTheSession sends
+// commands as lftp's quote does, on a real server, and checks the browsing
+// connection still works after a refused and a failed one.
+func TestQuoteSendsARawCommandAndRefusesOnesThatDisturbTheSession(t *testing.T) {
+	s := ftptest.Start(t, ftptest.VSFTPD, ftptest.Options{})
+	s.WriteFile(t, "f.txt", []byte("12345"))
+	r := remoteFor(t, s)
+	ctx := context.Background()
+	home, _ := r.Home(ctx)
+	for _, tc := range []struct {
+		line, reply string
+		refused     bool
+		failed      bool
+	}{
+		{line: "SIZE " + r.Join(home, "f.txt"), reply: "213 5"},
+		{line: "syst", reply: "215 "},
+		{line: "LIST", refused: true},
+		{line: "pasv", refused: true},
+		{line: "AUTH TLS", refused: true},
+		{line: "SIZE " + r.Join(home, "missing"), failed: true, reply: "550"},
+	} {
+		reply, err := r.Quote(ctx, tc.line)
+		switch {
+		case tc.refused:
+			if !errors.Is(err, ErrQuoteRefused) {
+				t.Errorf("%q: %q, %v; want it refused", tc.line, reply, err)
+			}
+		case tc.failed:
+			if err == nil || !strings.HasPrefix(reply, tc.reply) {
+				t.Errorf("%q: %q, %v; want a %s error", tc.line, reply, err, tc.reply)
+			}
+		default:
+			if err != nil || !strings.HasPrefix(reply, tc.reply) {
+				t.Errorf("%q: %q, %v; want %q…", tc.line, reply, err, tc.reply)
+			}
+		}
+	}
+	if _, err := r.List(ctx, home); err != nil {
+		t.Fatalf("browsing after raw commands: %v", err)
+	}
+}

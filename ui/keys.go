@@ -21,6 +21,7 @@ type KeyMap struct {
 	Chmod, Delete                            key.Binding
 	Refresh, GoTo, Log, Connect, Help, Quit  key.Binding
 	Sites, Queue, Details                    key.Binding
+	Find, DirSize, Columns, Quote            key.Binding
 }
 
 // DefaultKeyMap is the binding set users of mc and FileZilla expect.
@@ -61,6 +62,10 @@ func DefaultKeyMap() KeyMap {
 		Sites:        b([]string{"b", "f9"}, "b/F9", "site manager"),
 		Queue:        b([]string{"ctrl+t"}, "^T", "transfer queue"),
 		Details:      b([]string{"ctrl+e"}, "^E", "error details"),
+		Find:         b([]string{"ctrl+f"}, "^F", "find"),
+		DirSize:      b([]string{"z", "ctrl+space"}, "z", "folder size"),
+		Columns:      b([]string{"L"}, "L", "perms/owner"),
+		Quote:        b([]string{":"}, ":", "raw command"),
 		Help:         b([]string{"f1", "?"}, "F1/?", "help"),
 		Quit:         b([]string{"f10", "q", "ctrl+c"}, "F10/q", "quit"),
 	}
@@ -77,7 +82,8 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Parent, k.SwitchPane},
 		{k.Select, k.Invert, k.SelectGlob, k.UnselectGlob, k.Filter, k.Hidden, k.Sort, k.ReverseSort},
-		{k.View, k.Edit, k.Copy, k.Move, k.Rename, k.Mkdir, k.Chmod, k.Delete},
+		{k.View, k.Edit, k.Copy, k.Move, k.Rename, k.Mkdir, k.Chmod, k.Delete, k.DirSize},
+		{k.Find, k.Columns, k.Quote},
 		{k.Refresh, k.GoTo, k.Log, k.Connect, k.Sites, k.Queue, k.Details, k.Help, k.Quit},
 	}
 }
@@ -94,6 +100,7 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"chmod": &k.Chmod, "delete": &k.Delete, "refresh": &k.Refresh, "goto": &k.GoTo,
 		"log": &k.Log, "connect": &k.Connect, "help": &k.Help, "quit": &k.Quit,
 		"sites": &k.Sites, "queue": &k.Queue, "details": &k.Details,
+		"find": &k.Find, "folder_size": &k.DirSize, "columns": &k.Columns, "quote": &k.Quote,
 	}
 }
 

@@ -129,6 +129,7 @@ type Model struct {
 	connectGen    int
 	cancelConnect context.CancelFunc // nil unless a connect is pending
 
+	cols  columnMode       // whether panes show permissions and owners
 	click lastClick        // the last click, to tell a double-click
 	now   func() time.Time // the clock clicks are timed by
 
@@ -168,6 +169,7 @@ func New(cfg Config) *Model {
 	m.history = loadHistory(cfg.History)
 	for i := range m.panes {
 		m.panes[i] = newPaneView(&m.keys, cfg.ShowHidden)
+		m.panes[i].cols = &m.cols
 		m.panes[i].model.SetSort(cfg.Sort, false)
 	}
 	if errs := m.keys.Rebind(cfg.Keys); len(errs) > 0 {
@@ -380,6 +382,22 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case enqueueMsg:
 		m.enqueueConfirmed(msg)
 		return m, nil
+	case dirSizeMsg:
+		m.dirSized(msg)
+		return m, nil
+	case quoteMsg:
+		if msg.err != nil {
+			m.setStatus(msg.line+": "+msg.err.Error(), true)
+		} else {
+			m.setStatus(msg.line+": "+msg.reply, false)
+		}
+		return m, nil
+	case jumpMsg:
+		m.active = msg.pane
+		if m.queue != nil {
+			m.queue.focused = false
+		}
+		return m, m.navigate(msg.pane, msg.dir, msg.name)
 	case decideMsg:
 		delete(m.deferred, msg.job.ID)
 		m.dialog = &conflictDialog{q: m.queue.q, job: msg.job}
@@ -654,6 +672,14 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 	case key.Matches(msg, k.Chmod):
 		m.chmod(v)
+	case key.Matches(msg, k.Find):
+		m.find(v)
+	case key.Matches(msg, k.DirSize):
+		return m, m.dirSize(v)
+	case key.Matches(msg, k.Columns):
+		m.toggleColumns()
+	case key.Matches(msg, k.Quote):
+		m.quote(v)
 	case key.Matches(msg, k.Delete):
 		return m, m.delete(v)
 	case m.showLog && key.Matches(msg, logKeys.ScrollUp, logKeys.ScrollDown):

@@ -30,6 +30,9 @@ type paneView struct {
 	gen     int    // listing generation; older results are ignored
 	navGen  int    // the generation the user asked for (navigate)
 	home    string // a server's login folder, for URLs relative to it
+	cols    *columnMode
+	sizes   map[string]int64 // folder sizes computed (by path)
+	sizing  map[string]bool  // folders being added up
 
 	filtering bool
 	filter    textinput.Model
@@ -218,13 +221,17 @@ func (v *paneView) row(s *Styles, e *listing.Entry, cursor, active bool, width i
 	if selected {
 		mark = "*"
 	}
-	showTime, showPerm := width >= 38, width >= 60
+	showTime := width >= 38
+	showPerm, showOwner := v.columns(width)
 	nameW := width - 1 - 8
 	if showTime {
 		nameW -= 13
 	}
 	if showPerm {
 		nameW -= 11
+	}
+	if showOwner {
+		nameW -= 9
 	}
 	name := e.Name
 	switch {
@@ -247,8 +254,16 @@ func (v *paneView) row(s *Styles, e *listing.Entry, cursor, active bool, width i
 	b.WriteString(padRight(ansi.Truncate(name, max(nameW, 1), "…"), max(nameW, 1)))
 	b.WriteString(" ")
 	size := humanSize(e)
-	if panes.IsParent(e) {
+	switch {
+	case panes.IsParent(e):
 		size = "<UP>"
+	case e.Kind == listing.Dir && (len(v.sizes) > 0 || len(v.sizing) > 0):
+		p := v.fs.Join(v.model.Dir(), e.RawName)
+		if n, ok := v.sizes[p]; ok {
+			size = formatBytes(n)
+		} else if v.sizing[p] {
+			size = "…"
+		}
 	}
 	b.WriteString(padLeft(size, 7))
 	if showTime {
@@ -258,6 +273,10 @@ func (v *paneView) row(s *Styles, e *listing.Entry, cursor, active bool, width i
 	if showPerm {
 		b.WriteString(" ")
 		b.WriteString(permString(e))
+	}
+	if showOwner {
+		b.WriteString(" ")
+		b.WriteString(padRight(ansi.Truncate(printable([]byte(e.Owner)), 8, "…"), 8))
 	}
 	line := padRight(b.String(), width)
 	switch {
@@ -279,6 +298,22 @@ func (v *paneView) row(s *Styles, e *listing.Entry, cursor, active bool, width i
 		return s.Exec.Render(line)
 	}
 	return s.File.Render(line)
+}
+
+// columns says whether rows show permissions and owners at an inner
+// width: when there is room, unless the user chose (L).
+func (v *paneView) columns(width int) (perm, owner bool) {
+	mode := columnsAuto
+	if v.cols != nil {
+		mode = *v.cols
+	}
+	switch mode {
+	case columnsOn:
+		return true, true
+	case columnsOff:
+		return false, false
+	}
+	return width >= 60, width >= 72
 }
 
 func (v *paneView) footer(s *Styles, width int) string {
