@@ -64,7 +64,7 @@ type verbFlags struct {
 // connVerbs are the verbs that connect to a server, and "" for the file
 // manager: they share the connection flags.
 func connVerbs() []string {
-	return []string{"", "ls", "get", "put", "mirror", "copy", "rm", "mkdir", "mv", "chmod", "cat", "stat", "quote"}
+	return []string{"", "ls", "find", "get", "put", "mirror", "copy", "rm", "mkdir", "mv", "chmod", "cat", "stat", "quote"}
 }
 
 // treeVerbs copy directory trees over parallel connections.

@@ -32,6 +32,11 @@ func verbTable() []verbDef {
 			Text: "Lists the directory at URL, sorted by name, one entry per line without a header: kind (- file, d directory, l link), size, time (UTC, as precise as the server tells) and name. " +
 				"Names are shown with control characters escaped; lines the parser did not understand go to stderr.",
 			run: func(c *cli, ctx context.Context, a []string) error { return c.ls(ctx, a) }},
+		{Name: "find", Synopsis: []string{"[flags] URL PATTERN", "[flags] -b NAME [PATH] PATTERN"},
+			Summary: "paths below a directory whose name matches a pattern",
+			Text: "Searches every directory below URL for names matching the shell pattern PATTERN (*.log, report-202?.pdf, an exact name) and prints one path a line, folders ending in /, in the form URL gave: relative to the login directory unless it was absolute. " +
+				"Symbolic links are listed but not followed. A directory that cannot be listed is named on stderr and the exit status is then 1; no match is not an error.",
+			run: func(c *cli, ctx context.Context, a []string) error { return c.find(ctx, a) }},
 		{Name: "get", Synopsis: []string{"[flags] URL [LOCAL]", "-r [flags] URL [LOCALDIR]"},
 			Summary: "download a file (\"-\" is stdout), or with -r a directory tree", Args: completeFiles,
 			Text: "Downloads the file at URL to LOCAL (default: its base name in the current folder; into LOCAL when it is a folder; \"-\" is stdout). " +
