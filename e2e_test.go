@@ -17,7 +17,10 @@ import (
 // TestTUIEndToEndInTmux runs the built binary in tmux against vsftpd over
 // explicit TLS: it connects through the quick-connect prompt, enters a
 // directory, selects two files, copies them with F5, and checks that they
-// arrived byte-identical and that the screen shows them.
+// arrived byte-identical and that the screen shows them; then edits, moves,
+// clicks and double-clicks with the mouse, copies a folder of 30 files to a
+// typed target path, scrolls the queue to its end, and finds a file three
+// folders down.
 func TestTUIEndToEndInTmux(t *testing.T) {
 	tmux, err := exec.LookPath("tmux")
 	if err != nil {
@@ -36,6 +39,10 @@ func TestTUIEndToEndInTmux(t *testing.T) {
 	}
 	s.WriteFile(t, "incoming/zeta-not-selected.txt", []byte("stays"))
 	s.WriteFile(t, "incoming/edit-me.txt", []byte("first line\n"))
+	for i := 1; i <= 30; i++ {
+		s.WriteFile(t, fmt.Sprintf("many/f%02d.dat", i), []byte(fmt.Sprintf("file %d\n", i)))
+	}
+	s.WriteFile(t, "deep/a/b/c/needle.txt", []byte("found"))
 
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "ferry")
@@ -81,7 +88,7 @@ func TestTUIEndToEndInTmux(t *testing.T) {
 	keys("-l", fmt.Sprintf("ftpes://%s@%s/", s.User, s.Addr))
 	keys("Enter")
 	waitFor("incoming/")
-	keys("Enter") // the cursor starts on the only directory
+	keys("Down", "Enter") // deep/, incoming/, many/: the cursor starts on the first
 	waitFor("alpha.bin")
 	keys("Space", "Space") // select the first two files: alpha.bin, beta one.bin
 	waitFor("2 selected")
@@ -139,5 +146,80 @@ func TestTUIEndToEndInTmux(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+
+	// The mouse: a click puts the cursor on a row (the pane's footer shows
+	// its position), a double-click on ".." opens the parent folder.
+	waitFor("4/4") // .., alpha.bin, beta one.bin, edit-me.txt (zeta moved away)
+	click := func(text string, double bool) {
+		t.Helper()
+		x, y := -1, -1
+		for row, line := range strings.Split(screen(), "\n") {
+			r := []rune(line)
+			if len(r) > 60 {
+				if i := strings.Index(string(r[60:]), text); i >= 0 {
+					x, y = 60+len([]rune(string(r[60:])[:i])), row
+					break
+				}
+			}
+		}
+		if x < 0 {
+			t.Fatalf("%q is not in the right pane:\n%s", text, screen())
+		}
+		ev := fmt.Sprintf("\x1b[<0;%d;%dM\x1b[<0;%d;%dm", x+1, y+1, x+1, y+1)
+		if double {
+			ev += ev
+		}
+		keys("-l", ev)
+	}
+	click("alpha.bin", false)
+	waitFor("2/4")
+	click("..", true)
+	waitFor("incoming/")
+	waitFor(fmt.Sprintf("ftpes://%s@%s/ ", s.User, s.Addr)) // the login folder's URL
+
+	// F5 with an edited target path: the folder "many" (30 files) goes to
+	// a local folder that does not exist yet.
+	click("many/", false)
+	keys("F5")
+	waitFor("Copy 1 item(s) to")
+	target := filepath.Join(local, "edited", "target")
+	keys("C-u")
+	keys("-l", target)
+	keys("Enter")
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		b, err := os.ReadFile(filepath.Join(target, "many", "f30.dat"))
+		if err == nil && string(b) == "file 30\n" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("copy to the typed path: %v; screen:\n%s", err, screen())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if _, err := os.Stat(filepath.Join(local, "many")); err == nil {
+		t.Fatal("the copy went to the offered folder as well")
+	}
+
+	// The queue panel holds the 31 jobs; End scrolls to the last one.
+	keys("C-t")
+	waitFor("f01.dat")
+	if strings.Contains(screen(), "f30.dat") {
+		t.Fatalf("the last job is on screen before End:\n%s", screen())
+	}
+	keys("End")
+	waitFor("f30.dat")
+	keys("Escape")
+	waitFor("F1/? help") // the panes' keys again (a key sent with the escape would read as alt+key)
+
+	// Find: a name three folders down, in the background; Enter jumps to it.
+	keys("C-f")
+	waitFor("Find in")
+	keys("C-u")
+	keys("-l", "needle*")
+	keys("Enter")
+	waitFor("1 found · done")
+	keys("Enter")
+	waitFor(fmt.Sprintf("%s/deep/a/b/c", s.Addr))
+	waitFor("needle.txt")
 	keys("q")
 }

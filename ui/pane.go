@@ -152,7 +152,9 @@ func folderURL(base, home, dir string) string {
 	switch {
 	case dir == home || dir == "":
 		return base + "/"
-	case home != "/" && home != "" && strings.HasPrefix(dir, home+"/"):
+	case home == "/" && strings.HasPrefix(dir, "/"):
+		return base + "/" + esc.Replace(dir[1:])
+	case home != "" && strings.HasPrefix(dir, home+"/"):
 		return base + "/" + esc.Replace(strings.TrimPrefix(dir, home+"/"))
 	}
 	return base + "/%2F" + esc.Replace(strings.TrimPrefix(dir, "/"))
