@@ -30,6 +30,8 @@ type Pane struct {
 	entries []listing.Entry // as listed
 	lower   []string        // lower-cased names for the filter, made on first use
 	view    []int           // indices into entries: shown, in order
+	sorted  []int           // entries past the dot-file setting, in order: the filter narrows this
+	stale   bool            // sorted must be made again (listing, sort or dot-files changed)
 
 	cursor int // index into view
 	offset int // first row shown
@@ -81,7 +83,7 @@ func (p *Pane) Dir() string { return p.dir }
 func (p *Pane) SetListing(dir string, entries []listing.Entry, focus string) {
 	same := dir == p.dir
 	oldCursor := p.cursor
-	p.dir, p.entries, p.lower = dir, entries, nil
+	p.dir, p.entries, p.lower, p.stale = dir, entries, nil, true
 	if !same {
 		p.selected = map[string]bool{}
 		p.filter = ""
@@ -113,8 +115,28 @@ func (p *Pane) SetListing(dir string, entries []listing.Entry, focus string) {
 // rebuild recomputes the shown entries from the filter, the dot-file
 // setting and the sort order.
 func (p *Pane) rebuild() {
+	if p.stale || p.sorted == nil {
+		p.sorted = p.sorted[:0]
+		for i := range p.entries {
+			if !p.showHidden && strings.HasPrefix(p.entries[i].RawName, ".") {
+				continue
+			}
+			p.sorted = append(p.sorted, i)
+		}
+		// Unstable is fine: compare is a total order (it ends on RawName).
+		slices.SortFunc(p.sorted, func(a, b int) int { return p.compare(&p.entries[a], &p.entries[b]) })
+		p.stale = false
+	}
 	p.view = p.view[:0]
+	if p.parentRow {
+		p.view = append(p.view, parentIndex)
+	}
 	filter := strings.ToLower(p.filter)
+	if filter == "" {
+		p.view = append(p.view, p.sorted...)
+		p.cursor = min(p.cursor, max(len(p.view)-1, 0))
+		return
+	}
 	if filter != "" && p.lower == nil {
 		// Lower-case every name once, not on each keystroke of the filter.
 		p.lower = make([]string, len(p.entries))
@@ -122,19 +144,10 @@ func (p *Pane) rebuild() {
 			p.lower[i] = strings.ToLower(p.entries[i].Name)
 		}
 	}
-	for i := range p.entries {
-		e := &p.entries[i]
-		if !p.showHidden && strings.HasPrefix(e.RawName, ".") {
-			continue
+	for _, i := range p.sorted {
+		if strings.Contains(p.lower[i], filter) {
+			p.view = append(p.view, i)
 		}
-		if filter != "" && !strings.Contains(p.lower[i], filter) {
-			continue
-		}
-		p.view = append(p.view, i)
-	}
-	slices.SortStableFunc(p.view, func(a, b int) int { return p.compare(&p.entries[a], &p.entries[b]) })
-	if p.parentRow {
-		p.view = slices.Insert(p.view, 0, parentIndex)
 	}
 	p.cursor = min(p.cursor, max(len(p.view)-1, 0))
 }
@@ -165,6 +178,9 @@ func (p *Pane) compare(a, b *listing.Entry) int {
 	}
 	if c == 0 {
 		c = strings.Compare(a.Name, b.Name)
+	}
+	if c == 0 {
+		c = strings.Compare(a.RawName, b.RawName) // names that display alike
 	}
 	if p.reverse {
 		c = -c
@@ -328,21 +344,21 @@ func (p *Pane) SelectedStats() (count int, bytes int64) {
 }
 
 // CycleSort steps through name, size and time.
-func (p *Pane) CycleSort() { p.resort(func() { p.sortKey = (p.sortKey%3 + 1) % 3 }) }
+func (p *Pane) CycleSort() { p.resort(func() { p.sortKey, p.stale = (p.sortKey%3+1)%3, true }) }
 
 // SetSort sets the sort key and direction.
 func (p *Pane) SetSort(k SortKey, reverse bool) {
-	p.resort(func() { p.sortKey, p.reverse = k, reverse })
+	p.resort(func() { p.sortKey, p.reverse, p.stale = k, reverse, true })
 }
 
 // ReverseSort flips the order.
-func (p *Pane) ReverseSort() { p.resort(func() { p.reverse = !p.reverse }) }
+func (p *Pane) ReverseSort() { p.resort(func() { p.reverse, p.stale = !p.reverse, true }) }
 
 // Sort reports the sort key and direction.
 func (p *Pane) Sort() (SortKey, bool) { return p.sortKey, p.reverse }
 
 // ToggleHidden shows or hides dot-files.
-func (p *Pane) ToggleHidden() { p.resort(func() { p.showHidden = !p.showHidden }) }
+func (p *Pane) ToggleHidden() { p.resort(func() { p.showHidden, p.stale = !p.showHidden, true }) }
 
 // ShowHidden reports whether dot-files are shown.
 func (p *Pane) ShowHidden() bool { return p.showHidden }

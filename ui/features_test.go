@@ -140,3 +140,13 @@ func TestRawCommandPromptNeedsAServerPane(t *testing.T) {
 		t.Fatalf("a raw command offered on the local pane: %T %q", h.m.dialog, h.m.status)
 	}
 }
+
+func TestListedReportsTheEntriesBothPanesHold(t *testing.T) {
+	var got []int
+	h := newHarness(t, 120, 35)
+	h.m.cfg.Listed = func(n int) { got = append(got, n) }
+	h.key("enter") // /pub/data: a.csv, b.csv; the local pane holds 4 (with .profile)
+	if len(got) == 0 || got[len(got)-1] != 6 {
+		t.Fatalf("Listed saw %v, want 6 last (4 local + 2 remote)", got)
+	}
+}

@@ -77,6 +77,9 @@ type Config struct {
 	Keys            map[string][]string // config.toml's [keys]: action -> keys
 	// History is the quick-connect history file; "" keeps it in memory.
 	History string
+	// Listed, when set, is told how many entries the two panes hold after
+	// each listing, so the program can size its memory budget to them.
+	Listed func(entries int)
 	// Warnings are problems found before the screen opened (config.toml,
 	// themes, bookmarks, the saved queue): the UI shows them on the status
 	// line and in the log panel, since what went to stderr is hidden.
@@ -463,6 +466,9 @@ func (m *Model) listed(msg listedMsg) tea.Cmd {
 	v.model.SetListing(msg.dir, msg.entries, msg.focus)
 	if msg.gen == v.navGen && m.statusIsErr {
 		m.setStatus("", false) // the user moved on and it worked
+	}
+	if m.cfg.Listed != nil {
+		m.cfg.Listed(m.panes[0].model.Total() + m.panes[1].model.Total())
 	}
 	return nil
 }
