@@ -120,7 +120,7 @@ func TestPaneTitleShowsTheServersPathEscaped(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.run(h.m.load(remotePane, "/pub/\x1b]0;owned\x07", ""))
-	if got := h.m.panes[remotePane].title(); got != `ftpes://me@example.org/pub/\x1b]0;owned\x07` {
+	if got := h.m.panes[remotePane].title(); got != `ftpes://me@example.org/\x1b]0;owned\x07` { // relative to the login folder /pub
 		t.Fatalf("title %q", got)
 	}
 	if raw := obeyed(h.m.View().Content); raw != "" {

@@ -793,6 +793,12 @@ func (m *Model) transfer(move bool) tea.Cmd {
 		m.setStatus("connect to a server first (ctrl+o)", true)
 		return nil
 	}
+	for _, e := range src.model.Selection() {
+		if e.Unsafe() {
+			m.setStatus(fmt.Sprintf("%q has an unsafe name and is not transferred", e.Name), true)
+			return nil
+		}
+	}
 	if move && !m.targetAsked {
 		return m.askMoveTarget(src, dst)
 	}
