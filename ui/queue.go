@@ -240,13 +240,23 @@ func (p *queuePanel) View(s *Styles) string {
 	var b strings.Builder
 	snap := p.snap
 	c := snap.Counts
-	head := fmt.Sprintf("─ transfers: %d active, %d queued, %d done, %d failed", c[transfers.Active], c[transfers.Queued], c[transfers.Done], c[transfers.Failed])
-	if n := c[transfers.Paused]; n > 0 {
-		head += fmt.Sprintf(", %d paused", n)
+	// Every count on a wide screen; on a narrow one only those not zero,
+	// so that what is happening fits.
+	var counts []string
+	for _, n := range []struct {
+		state  transfers.State
+		word   string
+		always bool
+	}{{transfers.Active, "active", true}, {transfers.Queued, "queued", true}, {transfers.Done, "done", true},
+		{transfers.Failed, "failed", true}, {transfers.Paused, "paused", false}, {transfers.Conflict, "to decide", false}} {
+		if c[n.state] > 0 || (n.always && p.width >= 80) {
+			counts = append(counts, fmt.Sprintf("%d %s", c[n.state], n.word))
+		}
 	}
-	if n := c[transfers.Conflict]; n > 0 {
-		head += fmt.Sprintf(", %d to decide", n)
+	if len(counts) == 0 {
+		counts = []string{"empty"}
 	}
+	head := "─ transfers: " + strings.Join(counts, ", ")
 	if snap.Total > 0 {
 		head += fmt.Sprintf(" · %s of %s", bytesText(snap.Done), bytesText(snap.Total))
 	}
