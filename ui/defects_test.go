@@ -12,6 +12,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"ferry/panes/panestest"
 	"ferry/protocol"
 	"ferry/transfers"
 )
@@ -426,6 +427,34 @@ func TestCopyToAnEditedTargetPathMakesTheFolderAndCopiesThere(t *testing.T) {
 		}
 		if h.remote.Exists("/pub/notes.txt") {
 			t.Errorf("copy to %q also went to the offered folder", tc.typed)
+		}
+	}
+}
+
+func TestPaneFootersLineUpWithoutAConnection(t *testing.T) {
+	m := New(Config{Local: panestest.New("", "/home/me", map[string]string{"a": "1"}),
+		Connect: func(context.Context, Target, string, io.Writer) (RemoteFS, error) { return nil, errors.New("no") }})
+	h := &harness{t: t, m: m}
+	h.send(tea.WindowSizeMsg{Width: 120, Height: 35})
+	h.run(m.load(localPane, "/home/me", ""))
+	for _, line := range strings.Split(h.screen(), "\n") {
+		if strings.Contains(line, "sort:name") {
+			if strings.Count(line, "sort:name") != 2 {
+				t.Fatalf("the footers are on different lines:\n%s", h.screen())
+			}
+			return
+		}
+	}
+	t.Fatalf("no footer:\n%s", h.screen())
+}
+
+func TestKeyHintsKeepHelpAndQuitWhenCut(t *testing.T) {
+	for _, w := range []int{120, 80, 40} {
+		h := newHarness(t, w, 24)
+		lines := strings.Split(h.screen(), "\n")
+		hints := lines[len(lines)-1]
+		if !strings.Contains(hints, "help") || (w >= 80 && !strings.Contains(hints, "quit")) {
+			t.Errorf("at %d columns the hints are %q", w, hints)
 		}
 	}
 }
