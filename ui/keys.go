@@ -83,8 +83,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Parent, k.SwitchPane},
 		{k.Select, k.Invert, k.SelectGlob, k.UnselectGlob, k.Filter, k.Hidden, k.Sort, k.ReverseSort},
 		{k.View, k.Edit, k.Copy, k.Move, k.Rename, k.Mkdir, k.Chmod, k.Delete, k.DirSize},
-		{k.Find, k.Columns, k.Quote},
-		{k.Refresh, k.GoTo, k.Log, k.Connect, k.Sites, k.Queue, k.Details, k.Help, k.Quit},
+		{k.Find, k.Columns, k.Quote, k.Refresh, k.GoTo, k.Log, k.Connect, k.Sites, k.Queue, k.Details, k.Help, k.Quit},
 	}
 }
 
