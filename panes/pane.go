@@ -332,6 +332,9 @@ func (p *Pane) Selection() []listing.Entry {
 
 // SelectedStats counts the selected entries and the size of their files.
 func (p *Pane) SelectedStats() (count int, bytes int64) {
+	if len(p.selected) == 0 {
+		return 0, 0 // asked on every frame: no pass over a big folder for nothing
+	}
 	for i := range p.entries {
 		if e := &p.entries[i]; p.selected[e.RawName] {
 			count++
