@@ -109,15 +109,23 @@ func TestTUIEndToEndInTmux(t *testing.T) {
 			time.Sleep(100 * time.Millisecond)
 		}
 	}
-	sc := waitFor("transfers finished: 2 done")
-	left := ""
-	for _, line := range strings.Split(sc, "\n") {
-		if len([]rune(line)) > 60 {
-			left += string([]rune(line)[:60]) + "\n"
+	waitFor("transfers finished: 2 done")
+	// The local pane reloads when the jobs end: wait for its new listing.
+	for deadline := time.Now().Add(15 * time.Second); ; {
+		sc := screen()
+		left := ""
+		for _, line := range strings.Split(sc, "\n") {
+			if len([]rune(line)) > 60 {
+				left += string([]rune(line)[:60]) + "\n"
+			}
 		}
-	}
-	if !strings.Contains(left, "alpha.bin") || !strings.Contains(left, "beta one.bin") {
-		t.Fatalf("the local pane does not show the copies:\n%s", sc)
+		if strings.Contains(left, "alpha.bin") && strings.Contains(left, "beta one.bin") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the local pane does not show the copies:\n%s", sc)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 	if _, err := os.Stat(filepath.Join(local, "zeta-not-selected.txt")); err == nil {
 		t.Fatal("copied a file that was not selected")
