@@ -458,3 +458,13 @@ func TestKeyHintsKeepHelpAndQuitWhenCut(t *testing.T) {
 		}
 	}
 }
+
+func TestALongErrorIsCutWithAPointerToTheDetails(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	h.m.setStatus("could not create x: 550 "+strings.Repeat("a very long reason ", 10), true)
+	lines := strings.Split(h.screen(), "\n")
+	status := lines[len(lines)-2]
+	if !strings.HasSuffix(strings.TrimRight(status, " "), "…^E") {
+		t.Fatalf("status line %q: want it to end with …^E", status)
+	}
+}

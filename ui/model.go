@@ -1209,6 +1209,11 @@ func (m *Model) statusLine() string {
 	if reply != "" && ansi.StringWidth(line)+2+ansi.StringWidth(reply) <= m.width {
 		line += strings.Repeat(" ", m.width-ansi.StringWidth(line)-ansi.StringWidth(reply)) + reply
 	}
+	if m.statusIsErr && ansi.StringWidth(line) > m.width {
+		// Cut, but say where the whole message is.
+		more := " …^E"
+		return ansi.Truncate(line, max(m.width-ansi.StringWidth(more), 1), "") + s.Dim.Render(more)
+	}
 	return ansi.Truncate(line, m.width, "…")
 }
 
