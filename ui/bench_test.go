@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -90,6 +91,27 @@ func BenchmarkFirstFrame(b *testing.B) {
 		m.Update(tea.WindowSizeMsg{Width: 120, Height: 35})
 		entries, _ := local.List(context.Background(), "/home/me")
 		m.Update(listedMsg{pane: localPane, gen: m.panes[localPane].gen, dir: "/home/me", entries: entries})
+		_ = m.View()
+	}
+}
+
+// BenchmarkSortShuffledOn100kEntries is BenchmarkSortOn100kEntries on a
+// folder whose sizes and times are in no order (bigListing's follow the
+// names, which flatters the sort).
+func BenchmarkSortShuffledOn100kEntries(b *testing.B) {
+	m := benchModel(b, 100_000)
+	entries := bigListing(100_000)
+	for i := range entries {
+		h := uint64(i) * 0x9E3779B97F4A7C15
+		entries[i].Size = int64(h >> 40)
+		entries[i].ModTime = panestest.Epoch.Add(-time.Duration(h>>44) * time.Second)
+	}
+	v := m.panes[remotePane]
+	v.gen++
+	m.Update(listedMsg{pane: remotePane, gen: v.gen, dir: "/pub", entries: entries})
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Update(keyMsg("s"))
 		_ = m.View()
 	}
 }
