@@ -59,6 +59,7 @@ type verbFlags struct {
 	theme     string // --theme, the file manager's
 	dryRun    bool   // bookmarks import --dry-run
 	passwords string // bookmarks import --passwords
+	fxp       bool   // --fxp: server-to-server copies directly (copy, the file manager)
 }
 
 // connVerbs are the verbs that connect to a server, and "" for the file
@@ -142,9 +143,9 @@ func flagTable() []flagDef {
 		{Names: []string{"r"}, Verbs: []string{"get", "put", "copy"},
 			Help: "copy a directory tree",
 			bind: boolVar(func(t flagTargets) *bool { return &t.tree.recursive })},
-		{Names: []string{"fxp"}, Verbs: []string{"copy"},
+		{Names: []string{"fxp"}, Verbs: []string{"copy", ""},
 			Help: "between two servers, copy directly from one to the other (FXP) when both allow it; otherwise, or when refused, the data is relayed through ferry",
-			bind: boolVar(func(t flagTargets) *bool { return &t.tree.fxp })},
+			bind: boolVar(func(t flagTargets) *bool { return &t.c.opt.fxp })},
 		{Names: []string{"reverse"}, Verbs: []string{"mirror"},
 			Help: "upload: make the remote directory a copy of LOCALDIR",
 			bind: boolVar(func(t flagTargets) *bool { return &t.tree.reverse })},

@@ -34,7 +34,7 @@ func (c *cli) tui(ctx context.Context, args []string) error {
 	if len(pos) > 1 || (len(pos) == 1 && c.bookmark != "") {
 		return usagef("ferry takes one URL or -b NAME")
 	}
-	cfg := ui.Config{Connect: c.connectRemote}
+	cfg := ui.Config{Connect: c.connectRemote, FXP: c.opt.fxp}
 	switch {
 	case c.bookmark != "":
 		if _, err := c.bookmarkTarget(c.bookmark, ""); err != nil {
@@ -218,8 +218,8 @@ func (c *cli) connectRemote(ctx context.Context, ut ui.Target, password string, 
 			c.queue.SetWorkers(b.Parallel)
 		}
 		c.applyBookmarkLimit(b)
-		if b.LocalDir != "" {
-			return bookmarkRemote{r, bookmarks.ExpandHome(b.LocalDir)}, nil
+		if b.LocalDir != "" || b.FXP {
+			return bookmarkRemote{r, bookmarks.ExpandHome(b.LocalDir), b.FXP}, nil
 		}
 	}
 	return r, nil
@@ -230,9 +230,13 @@ func (c *cli) connectRemote(ctx context.Context, ut ui.Target, password string, 
 type bookmarkRemote struct {
 	*panes.Remote
 	localDir string
+	fxp      bool
 }
 
 func (b bookmarkRemote) LocalStart() string { return b.localDir }
+
+// FXP reports the bookmark's fxp setting (see ui.Config.FXP).
+func (b bookmarkRemote) FXP() bool { return b.fxp }
 
 // openQueue makes the transfer queue the TUI enqueues copies and moves
 // in, and loads what an earlier run left unfinished.

@@ -69,6 +69,6 @@ func (c *cli) copyVerb(ctx context.Context, args []string) error {
 		dst += path.Base(src)
 	}
 	spec := transfers.Spec{Site: "from " + from.String(), Direction: transfers.Copy, Remote: src,
-		DestSite: "to " + to.String(), DestRemote: cleanRemote(dst), Dir: tf.recursive, FXP: tf.fxp}
+		DestSite: "to " + to.String(), DestRemote: cleanRemote(dst), Dir: tf.recursive, FXP: c.opt.fxp}
 	return c.transfer(ctx, from, tf.parallel, policy, spec, to)
 }

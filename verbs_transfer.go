@@ -33,7 +33,6 @@ type treeFlags struct {
 	onConflict string
 	recursive  bool
 	reverse    bool
-	fxp        bool
 }
 
 func (c *cli) treeFlagSet(verb string, tf *treeFlags) *flag.FlagSet {

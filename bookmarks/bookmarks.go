@@ -62,6 +62,9 @@ type Bookmark struct {
 	RemoteDir string // the remote pane starts here; empty: the login directory
 	LocalDir  string // the local pane starts here ("~/" allowed); empty: the current directory
 	Parallel  int    // transfers at once; 0: config.Config.Parallel
+	// FXP asks copies between this server and another to go directly
+	// between the two (FXP) when both allow it, instead of through ferry.
+	FXP bool
 
 	// PasswordCmd runs with sh -c; its standard output is the password.
 	PasswordCmd string
@@ -92,6 +95,7 @@ type entry struct {
 	RemoteDir   string         `toml:"remote_dir,omitempty"`
 	LocalDir    string         `toml:"local_dir,omitempty"`
 	Parallel    int            `toml:"parallel,omitempty"`
+	FXP         bool           `toml:"fxp,omitempty"`
 	PasswordCmd string         `toml:"password_cmd,omitempty"`
 	Password    string         `toml:"password,omitempty"`
 	Keyring     string         `toml:"keyring,omitempty"`
@@ -105,7 +109,7 @@ func (e entry) bookmark() Bookmark {
 	return Bookmark{
 		Name: e.Name, Host: e.Host, Port: e.Port, User: e.User,
 		TLS: e.TLS, Insecure: e.Verify != nil && !*e.Verify, CAFile: e.CAFile, Fingerprint: e.Fingerprint,
-		Active: e.Active, Encoding: e.Encoding, RemoteDir: e.RemoteDir, LocalDir: e.LocalDir, Parallel: e.Parallel,
+		Active: e.Active, Encoding: e.Encoding, RemoteDir: e.RemoteDir, LocalDir: e.LocalDir, Parallel: e.Parallel, FXP: e.FXP,
 		PasswordCmd: e.PasswordCmd, Password: e.Password,
 		ActiveAddress: e.ActiveAddr, ActivePorts: e.ActivePorts, Proxy: e.Proxy, LimitRate: e.LimitRate,
 		Keyring: e.Keyring,
@@ -116,7 +120,7 @@ func (b Bookmark) entry() entry {
 	e := entry{
 		Name: b.Name, Host: b.Host, Port: b.Port, User: b.User,
 		TLS: b.TLS, CAFile: b.CAFile, Fingerprint: b.Fingerprint,
-		Active: b.Active, Encoding: b.Encoding, RemoteDir: b.RemoteDir, LocalDir: b.LocalDir, Parallel: b.Parallel,
+		Active: b.Active, Encoding: b.Encoding, RemoteDir: b.RemoteDir, LocalDir: b.LocalDir, Parallel: b.Parallel, FXP: b.FXP,
 		PasswordCmd: b.PasswordCmd, Password: b.Password,
 		ActiveAddr: b.ActiveAddress, ActivePorts: b.ActivePorts, Proxy: b.Proxy, LimitRate: b.LimitRate,
 		Keyring: b.Keyring,

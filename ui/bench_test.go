@@ -27,8 +27,8 @@ func benchModel(b *testing.B, n int) *Model {
 	m := New(Config{Local: panestest.New("", "/home/me", nil), Connect: func(context.Context, Target, string, io.Writer) (RemoteFS, error) { return remote, nil }})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 35})
 	m.Update(connectedMsg{target: Target{URL: "ftpes://me@example.org/pub"}, remote: remote})
-	v := m.panes[remotePane]
-	m.Update(listedMsg{pane: remotePane, gen: v.gen, dir: "/pub", entries: bigListing(n)})
+	v := m.panes[rightPane]
+	m.Update(listedMsg{pane: rightPane, gen: v.gen, dir: "/pub", entries: bigListing(n)})
 	if v.model.Len() != n+1 { // and the .. row
 		b.Fatalf("%d entries shown", v.model.Len())
 	}
@@ -90,7 +90,7 @@ func BenchmarkFirstFrame(b *testing.B) {
 		m := New(Config{Local: local})
 		m.Update(tea.WindowSizeMsg{Width: 120, Height: 35})
 		entries, _ := local.List(context.Background(), "/home/me")
-		m.Update(listedMsg{pane: localPane, gen: m.panes[localPane].gen, dir: "/home/me", entries: entries})
+		m.Update(listedMsg{pane: leftPane, gen: m.panes[leftPane].gen, dir: "/home/me", entries: entries})
 		_ = m.View()
 	}
 }

@@ -215,17 +215,17 @@ func TestEscCancelsAPendingConnectAndItsResultIsIgnored(t *testing.T) {
 		cancelled <- ctx.Err()
 		return nil, errors.New("i/o timeout")
 	}
-	before := h.m.remote
+	before := h.m.panes[rightPane].remote
 	_, cmd := h.m.Update(connectMsg{target: Target{URL: "ftp://slow.example/"}})
 	h.key("esc")
-	if h.m.status != "connect cancelled" || h.m.panes[remotePane].loading {
-		t.Fatalf("after esc: status %q, loading %v", h.m.status, h.m.panes[remotePane].loading)
+	if h.m.status != "connect cancelled" || h.m.panes[rightPane].loading {
+		t.Fatalf("after esc: status %q, loading %v", h.m.status, h.m.panes[rightPane].loading)
 	}
 	h.run(cmd) // the attempt ends, and reports its error late
 	if err := <-cancelled; !errors.Is(err, context.Canceled) {
 		t.Fatalf("the connect's context: %v, want cancelled", err)
 	}
-	if h.m.statusIsErr || h.m.remote != before {
+	if h.m.statusIsErr || h.m.panes[rightPane].remote != before {
 		t.Fatalf("an abandoned connect reported over the session: %q", h.m.status)
 	}
 }
@@ -237,8 +237,8 @@ func TestAConnectAbandonedForAnotherIsIgnored(t *testing.T) {
 	h.send(connectMsg{target: Target{URL: "ftpes://me@example.org/pub"}})
 	h.m.Update(connectedMsg{target: Target{URL: "ftp://first.example/"}, err: errors.New("i/o timeout"), gen: 1})
 	_ = first
-	if h.m.statusIsErr || h.m.remoteTarget.URL != "ftpes://me@example.org/pub" {
-		t.Fatalf("the abandoned connect spoke over the new one: %q (%s)", h.m.status, h.m.remoteTarget.URL)
+	if h.m.statusIsErr || h.m.panes[rightPane].target.URL != "ftpes://me@example.org/pub" {
+		t.Fatalf("the abandoned connect spoke over the new one: %q (%s)", h.m.status, h.m.panes[rightPane].target.URL)
 	}
 }
 
@@ -247,15 +247,15 @@ func TestEscClearsAFilterKeptWithEnterAndAnErrorKeepsItShown(t *testing.T) {
 	h.key("enter", "/") // into data, filter
 	h.typeText("a.")
 	h.key("enter")
-	if f := h.m.panes[remotePane].model.Filter(); f != "a." {
+	if f := h.m.panes[rightPane].model.Filter(); f != "a." {
 		t.Fatalf("filter %q after enter", f)
 	}
-	h.m.panes[remotePane].err = errors.New("550 something went wrong")
+	h.m.panes[rightPane].err = errors.New("550 something went wrong")
 	if !strings.Contains(h.screen(), "filter:a.") {
 		t.Fatalf("an error hides the active filter:\n%s", h.screen())
 	}
 	h.key("esc")
-	if f := h.m.panes[remotePane].model.Filter(); f != "" {
+	if f := h.m.panes[rightPane].model.Filter(); f != "" {
 		t.Fatalf("esc left the kept filter %q", f)
 	}
 }
@@ -358,7 +358,7 @@ func TestPaneTitleIsAURLThatConnectsBackToTheFolder(t *testing.T) {
 	}
 	h := newHarness(t, 120, 35)
 	h.key("enter")
-	if title := h.m.panes[remotePane].title(); title != "ftpes://me@example.org/data" {
+	if title := h.m.panes[rightPane].title(); title != "ftpes://me@example.org/data" {
 		t.Fatalf("title %q", title)
 	}
 }
@@ -406,7 +406,7 @@ func TestEnterOnTheParentRowGoesUp(t *testing.T) {
 		t.Fatalf("an action on .. opened %T", h.m.dialog)
 	}
 	h.key("enter")
-	if dir := h.m.panes[remotePane].model.Dir(); dir != "/pub" || h.current() != "data" {
+	if dir := h.m.panes[rightPane].model.Dir(); dir != "/pub" || h.current() != "data" {
 		t.Fatalf("enter on .. went to %s on %q, want /pub on data", dir, h.current())
 	}
 }
@@ -436,7 +436,7 @@ func TestPaneFootersLineUpWithoutAConnection(t *testing.T) {
 		Connect: func(context.Context, Target, string, io.Writer) (RemoteFS, error) { return nil, errors.New("no") }})
 	h := &harness{t: t, m: m}
 	h.send(tea.WindowSizeMsg{Width: 120, Height: 35})
-	h.run(m.load(localPane, "/home/me", ""))
+	h.run(m.load(leftPane, "/home/me", ""))
 	for _, line := range strings.Split(h.screen(), "\n") {
 		if strings.Contains(line, "sort:name") {
 			if strings.Count(line, "sort:name") != 2 {

@@ -64,12 +64,16 @@ func (m *Model) showDetails(job transfers.JobStatus, withJob bool) {
 	width := max(m.width-6, 20)
 	var b strings.Builder
 	if withJob {
-		dir := "download"
-		if job.Direction == transfers.Upload {
-			dir = "upload"
+		dir := job.Direction.String()
+		if job.Via != "" {
+			dir += ", by " + job.Via
 		}
 		fmt.Fprintf(&b, "Transfer %d (%s)\n", job.ID, dir)
-		fmt.Fprintf(&b, "  remote: %s\n  local:  %s\n  site:   %s\n", job.Remote, job.LocalRoot+"/"+job.Local, job.Site)
+		if job.Direction == transfers.Copy {
+			fmt.Fprintf(&b, "  from:   %s on %s\n  to:     %s on %s\n", job.Remote, job.Site, job.DestRemote, job.DestSite)
+		} else {
+			fmt.Fprintf(&b, "  remote: %s\n  local:  %s\n  site:   %s\n", job.Remote, job.LocalRoot+"/"+job.Local, job.Site)
+		}
 		fmt.Fprintf(&b, "  state:  %s", job.State)
 		if job.Reason != "" {
 			fmt.Fprintf(&b, ": %s", job.Reason)

@@ -33,24 +33,29 @@ func SiteOf(t Target) string {
 	return u.String()
 }
 
-// enqueue hands a copy or move between the local pane and the server to
-// the transfer queue, after the user confirms.
+// enqueue hands a copy or move between two places, at least one of them a
+// server, to the transfer queue, after the user confirms: a download, an
+// upload, or a copy between two servers (by FXP when asked and possible,
+// else relayed).
 func (m *Model) enqueue(move bool, src, dst *paneView, dstDir string, entries []listing.Entry) tea.Cmd {
-	site := SiteOf(m.remoteTarget)
-	download := src.fs == FS(m.remote)
 	srcDir := src.model.Dir()
+	fxp := m.cfg.FXP || wantsFXP(src.remote) || wantsFXP(dst.remote)
 	var specs []transfers.Spec
 	for i := range entries {
 		e := &entries[i]
 		if e.Kind != listing.File && e.Kind != listing.Dir {
 			continue // links and devices are not transferred
 		}
-		sp := transfers.Spec{Site: site, Dir: e.Kind == listing.Dir, Source: transfers.EntryFacts(e)}
-		if download {
-			sp.Direction = transfers.Download
+		sp := transfers.Spec{Dir: e.Kind == listing.Dir, Source: transfers.EntryFacts(e)}
+		switch {
+		case src.remote != nil && dst.remote != nil:
+			sp.Direction, sp.Site, sp.DestSite, sp.FXP = transfers.Copy, SiteOf(src.target), SiteOf(dst.target), fxp
+			sp.Remote, sp.DestRemote, sp.Local = src.fs.Join(srcDir, e.RawName), dst.fs.Join(dstDir, e.RawName), e.RawName
+		case src.remote != nil:
+			sp.Direction, sp.Site = transfers.Download, SiteOf(src.target)
 			sp.Remote, sp.LocalRoot, sp.Local = src.fs.Join(srcDir, e.RawName), dstDir, e.RawName
-		} else {
-			sp.Direction = transfers.Upload
+		default:
+			sp.Direction, sp.Site = transfers.Upload, SiteOf(dst.target)
 			sp.Remote, sp.LocalRoot, sp.Local = dst.fs.Join(dstDir, e.RawName), srcDir, e.RawName
 		}
 		specs = append(specs, sp)
@@ -143,7 +148,7 @@ func (m *Model) queueChanged(snap transfers.Snapshot) tea.Cmd {
 	}
 	cmds = append(cmds, m.finishMoves(snap)...)
 	if snap.Counts[transfers.Done] != before[transfers.Done] || snap.Counts[transfers.Failed] != before[transfers.Failed] {
-		cmds = append(cmds, m.refresh(localPane), m.refresh(remotePane))
+		cmds = append(cmds, m.refresh(leftPane), m.refresh(rightPane))
 	}
 	return tea.Batch(cmds...)
 }
@@ -199,4 +204,11 @@ func (m *Model) finishMoves(snap transfers.Snapshot) []tea.Cmd {
 		}))
 	}
 	return cmds
+}
+
+// wantsFXP reports whether a server's settings (a bookmark's fxp = true)
+// ask for copies to other servers to go directly between them.
+func wantsFXP(r RemoteFS) bool {
+	f, ok := r.(interface{ FXP() bool })
+	return ok && f.FXP()
 }

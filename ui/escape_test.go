@@ -96,7 +96,7 @@ func TestFolderWithBidiNameCanBeBrowsedButItsNameIsNotCopied(t *testing.T) {
 		t.Fatalf("F5 on an unsafe name: status %q, dialog %T", h.m.status, h.m.dialog)
 	}
 	h.key("enter")
-	if dir := h.m.panes[remotePane].model.Dir(); dir != "/pub/odd\u202edir" {
+	if dir := h.m.panes[rightPane].model.Dir(); dir != "/pub/odd\u202edir" {
 		t.Fatalf("enter on the folder: dir %q, status %q", dir, h.m.status)
 	}
 }
@@ -119,8 +119,8 @@ func TestPaneTitleShowsTheServersPathEscaped(t *testing.T) {
 	if err := h.remote.Mkdir(context.Background(), "/pub/\x1b]0;owned\x07"); err != nil {
 		t.Fatal(err)
 	}
-	h.run(h.m.load(remotePane, "/pub/\x1b]0;owned\x07", ""))
-	if got := h.m.panes[remotePane].title(); got != `ftpes://me@example.org/\x1b]0;owned\x07` { // relative to the login folder /pub
+	h.run(h.m.load(rightPane, "/pub/\x1b]0;owned\x07", ""))
+	if got := h.m.panes[rightPane].title(); got != `ftpes://me@example.org/\x1b]0;owned\x07` { // relative to the login folder /pub
 		t.Fatalf("title %q", got)
 	}
 	if raw := obeyed(h.m.View().Content); raw != "" {

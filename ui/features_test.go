@@ -22,6 +22,7 @@ func deepHarness(t *testing.T) *harness {
 	})
 	h.m.cfg.Connect = func(context.Context, Target, string, io.Writer) (RemoteFS, error) { return remote, nil }
 	h.remote = remote
+	h.m.active = rightPane // connect opens a server in the active pane
 	h.run(h.m.connect(Target{URL: "ftpes://me@example.org/pub"}, ""))
 	return h
 }
@@ -63,7 +64,7 @@ func TestFindLocatesAFileThreeFoldersDownAndEnterJumpsToIt(t *testing.T) {
 		t.Fatalf("results screen:\n%s", h.screen())
 	}
 	h.key("down", "enter")
-	if dir := h.m.panes[remotePane].model.Dir(); dir != "/pub/a/b/c" || h.current() != "needle.txt" || h.m.dialog != nil {
+	if dir := h.m.panes[rightPane].model.Dir(); dir != "/pub/a/b/c" || h.current() != "needle.txt" || h.m.dialog != nil {
 		t.Fatalf("enter jumped to %s on %q (dialog %T)", dir, h.current(), h.m.dialog)
 	}
 }

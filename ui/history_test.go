@@ -141,7 +141,7 @@ func TestQuickConnectStartsEmptyAndNeverKeepsAPassword(t *testing.T) {
 	}
 	h.typeText("ftpes://two.example/pub")
 	h.key("enter")
-	if got := h.m.remoteTarget.URL; got != "ftpes://two.example/pub" {
+	if got := h.m.panes[rightPane].target.URL; got != "ftpes://two.example/pub" {
 		t.Fatalf("connected to %q, want exactly what was typed", got)
 	}
 	// Two URLs run together (as the old prompt made them) connect, but the

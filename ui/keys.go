@@ -22,6 +22,7 @@ type KeyMap struct {
 	Refresh, GoTo, Log, Connect, Help, Quit  key.Binding
 	Sites, Queue, Details                    key.Binding
 	Find, DirSize, Columns, Quote            key.Binding
+	Swap, Disconnect                         key.Binding
 }
 
 // DefaultKeyMap is the binding set users of mc and FileZilla expect.
@@ -59,6 +60,8 @@ func DefaultKeyMap() KeyMap {
 		GoTo:         b([]string{"ctrl+g"}, "^G", "go to path"),
 		Log:          b([]string{"ctrl+l"}, "^L", "log"),
 		Connect:      b([]string{"ctrl+o"}, "^O", "quick connect"),
+		Swap:         b([]string{"ctrl+u"}, "^U", "swap panes"),
+		Disconnect:   b([]string{"ctrl+d"}, "^D", "disconnect pane"),
 		Sites:        b([]string{"b", "f9"}, "b/F9", "site manager"),
 		Queue:        b([]string{"ctrl+t"}, "^T", "transfer queue"),
 		Details:      b([]string{"ctrl+e"}, "^E", "error details"),
@@ -83,7 +86,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Parent, k.SwitchPane},
 		{k.Select, k.Invert, k.SelectGlob, k.UnselectGlob, k.Filter, k.Hidden, k.Sort, k.ReverseSort},
 		{k.View, k.Edit, k.Copy, k.Move, k.Rename, k.Mkdir, k.Chmod, k.Delete, k.DirSize},
-		{k.Find, k.Columns, k.Quote, k.Refresh, k.GoTo, k.Log, k.Connect, k.Sites, k.Queue, k.Details, k.Help, k.Quit},
+		{k.Find, k.Columns, k.Quote, k.Refresh, k.GoTo, k.Log, k.Connect, k.Sites, k.Swap, k.Disconnect, k.Queue, k.Details, k.Help, k.Quit},
 	}
 }
 
@@ -100,6 +103,7 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"log": &k.Log, "connect": &k.Connect, "help": &k.Help, "quit": &k.Quit,
 		"sites": &k.Sites, "queue": &k.Queue, "details": &k.Details,
 		"find": &k.Find, "folder_size": &k.DirSize, "columns": &k.Columns, "quote": &k.Quote,
+		"swap_panes": &k.Swap, "disconnect": &k.Disconnect,
 	}
 }
 

@@ -32,6 +32,7 @@ type listedMsg struct {
 // connectedMsg reports the outcome of connecting the remote pane.
 type connectedMsg struct {
 	target Target
+	view   *paneView // the pane it was started in (wherever ctrl+u moved it)
 	remote RemoteFS
 	err    error
 	gen    int // the attempt (Model.connectGen) it answers

@@ -68,6 +68,10 @@ type Config struct {
 	// the background; its Dial gets SiteOf(target) as the site. Without
 	// one, transfers run directly over the browsing connection.
 	Queue *transfers.Queue
+	// FXP asks copies between two servers to go directly between them
+	// when both allow it (--fxp; a bookmark's fxp = true asks it for its
+	// own server).
+	FXP bool
 	// Saved are jobs an earlier run left unfinished; the UI offers to
 	// resume them.
 	Saved []transfers.Saved
@@ -86,9 +90,12 @@ type Config struct {
 	Warnings []string
 }
 
+// The two panes, by position. Either may show the local machine or any
+// server; they start with the local machine on the left and, when ferry
+// is started with a server, that server on the right.
 const (
-	localPane  = 0
-	remotePane = 1
+	leftPane  = 0
+	rightPane = 1
 )
 
 // Model is the root model.
@@ -104,9 +111,7 @@ type Model struct {
 	active        int
 	dialog        dialog
 
-	remote       RemoteFS
-	remoteTarget Target
-	running      int // transfers in the background
+	running int // transfers in the background
 
 	spinning bool // a spinner tick is pending
 
@@ -131,6 +136,7 @@ type Model struct {
 	// abandoned (Esc, or another connect) is closed and ignored.
 	connectGen    int
 	cancelConnect context.CancelFunc // nil unless a connect is pending
+	connecting    *paneView          // the pane a pending connect is for
 
 	cols  columnMode       // whether panes show permissions and owners
 	click lastClick        // the last click, to tell a double-click
@@ -196,12 +202,11 @@ func New(cfg Config) *Model {
 		m.moves = map[transfers.ID]moveSource{}
 		m.deferred = map[transfers.ID]bool{}
 	}
-	m.panes[localPane].fs = cfg.Local
-	if cfg.Local == nil {
-		m.panes[localPane].fs = panes.Local{}
+	for _, v := range m.panes {
+		v.fs = m.local()
 	}
 	if cfg.Start.set() {
-		m.active = remotePane
+		m.active = rightPane
 	}
 	m.layout()
 	return m
@@ -226,9 +231,12 @@ func theme(cfg Config) themes.Theme {
 func (m *Model) Init() tea.Cmd {
 	dir := m.cfg.LocalDir
 	if dir == "" {
-		dir, _ = m.panes[localPane].fs.Home(context.Background())
+		dir, _ = m.local().Home(context.Background())
 	}
-	cmds := []tea.Cmd{m.load(localPane, dir, ""), m.log.listen(), m.queue.listen()}
+	cmds := []tea.Cmd{m.load(leftPane, dir, ""), m.log.listen(), m.queue.listen()}
+	if !m.cfg.Start.set() {
+		cmds = append(cmds, m.load(rightPane, dir, ""))
+	}
 	switch {
 	case len(m.cfg.Saved) > 0 && m.queue != nil:
 		saved, q := m.cfg.Saved, m.queue.q
@@ -266,22 +274,26 @@ func (m *Model) quickConnect() dialog {
 // saved from it as a new bookmark.
 func (m *Model) siteManager() dialog {
 	var current *Target
-	if m.remote != nil {
-		current = &m.remoteTarget
+	v := m.panes[m.active]
+	if v.remote != nil {
+		current = &v.target
 	}
 	d := newSitesDialog(m.cfg.Bookmarks, current, m.width, m.height)
 	if current != nil {
-		d.(*sitesDialog).dir = m.panes[remotePane].model.Dir()
+		d.(*sitesDialog).dir = v.model.Dir()
 	}
 	return d
 }
 
-// connect starts connecting the remote pane to t. A connect still
+// connect starts connecting the active pane to t (either pane can show
+// any server, both at once, the same server twice). A connect still
 // pending is abandoned: cancelled, and its result closed when it comes.
 func (m *Model) connect(t Target, password string) tea.Cmd {
 	m.abandonConnect()
 	m.setStatus("connecting to "+t.String()+"… (esc cancels)", false)
-	m.panes[remotePane].loading = true
+	view := m.panes[m.active]
+	view.loading = true
+	m.connecting = view
 	w := m.log.writer()
 	connect := m.cfg.Connect
 	m.connectGen++
@@ -291,7 +303,7 @@ func (m *Model) connect(t Target, password string) tea.Cmd {
 	return tea.Batch(m.startSpinner(), func() tea.Msg {
 		defer cancel()
 		r, err := connect(ctx, t, password, w)
-		return connectedMsg{target: t, remote: r, err: err, gen: gen}
+		return connectedMsg{target: t, view: view, remote: r, err: err, gen: gen}
 	})
 }
 
@@ -303,7 +315,9 @@ func (m *Model) abandonConnect() bool {
 	m.cancelConnect()
 	m.cancelConnect = nil
 	m.connectGen++
-	m.panes[remotePane].loading = false
+	if m.connecting != nil {
+		m.connecting.loading = false
+	}
 	return true
 }
 
@@ -498,8 +512,10 @@ func (m *Model) connected(msg connectedMsg) tea.Cmd {
 		return nil
 	}
 	m.cancelConnect = nil
-	v := m.panes[remotePane]
+	v := msg.view
 	v.loading = false
+	pane := m.paneIndex(v)
+	m.active = pane // a password or trust dialog connects this pane again
 	if errors.Is(msg.err, ErrNeedPassword) {
 		if msg.err != ErrNeedPassword { // it says why no stored password served
 			m.setStatus(msg.err.Error(), true)
@@ -525,27 +541,26 @@ func (m *Model) connected(msg connectedMsg) tea.Cmd {
 		m.setStatus("connect: "+msg.err.Error(), true)
 		return nil
 	}
-	if m.remote != nil {
-		old := m.remote
+	if v.remote != nil {
+		old := v.remote
 		go old.Close()
 	}
-	m.remote, m.remoteTarget = msg.remote, msg.target
+	v.remote, v.target = msg.remote, msg.target
 	v.fs = msg.remote
 	sortKey, reverse := v.model.Sort()
 	v.model = panes.New(v.model.ShowHidden())
 	v.model.SetSort(sortKey, reverse)
 	v.model.SetHeight(v.rows())
-	m.active = remotePane
 	m.setStatus("connected to "+msg.target.String(), false)
 	home, _ := msg.remote.Home(context.Background())
 	v.home = home
 	if lh, ok := msg.remote.(interface{ LoginDir() string }); ok {
 		v.home = lh.LoginDir() // the URL's path is relative to this, not to where it starts
 	}
-	cmds := []tea.Cmd{m.load(remotePane, home, ""), rememberCmd(m.history, msg.target.URL)}
-	if ls, ok := msg.remote.(interface{ LocalStart() string }); ok && ls.LocalStart() != "" {
+	cmds := []tea.Cmd{m.load(pane, home, ""), rememberCmd(m.history, msg.target.URL)}
+	if ls, ok := msg.remote.(interface{ LocalStart() string }); ok && ls.LocalStart() != "" && m.panes[1-pane].remote == nil {
 		// A bookmark names the local folder to work in.
-		cmds = append(cmds, m.load(localPane, ls.LocalStart(), ""))
+		cmds = append(cmds, m.load(1-pane, ls.LocalStart(), ""))
 	}
 	return tea.Batch(cmds...)
 }
@@ -652,6 +667,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.layout()
 	case key.Matches(msg, k.Connect):
 		m.dialog = m.quickConnect()
+	case key.Matches(msg, k.Swap):
+		m.swapPanes()
+	case key.Matches(msg, k.Disconnect):
+		return m, m.disconnect()
 	case key.Matches(msg, k.Sites):
 		if m.cfg.Bookmarks != nil {
 			m.dialog = m.siteManager()
@@ -697,13 +716,62 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) quit() tea.Cmd {
-	remote := m.remote
+	remotes := []RemoteFS{m.panes[0].remote, m.panes[1].remote}
 	return func() tea.Msg {
-		if remote != nil {
-			remote.Close()
+		for _, r := range remotes {
+			if r != nil {
+				r.Close()
+			}
 		}
 		return tea.Quit()
 	}
+}
+
+// local is the local machine's file system.
+func (m *Model) local() panes.FS {
+	if m.cfg.Local != nil {
+		return m.cfg.Local
+	}
+	return panes.Local{}
+}
+
+// paneIndex returns where v is now (ctrl+u may have moved it).
+func (m *Model) paneIndex(v *paneView) int {
+	if m.panes[1] == v {
+		return 1
+	}
+	return 0
+}
+
+// swapPanes exchanges the two panes, as mc's ctrl+u does; the focus stays
+// on the same side.
+func (m *Model) swapPanes() {
+	m.panes[0], m.panes[1] = m.panes[1], m.panes[0]
+	m.layout()
+}
+
+// disconnect closes the active pane's connection and returns it to the
+// local machine, in the folder ferry started in.
+func (m *Model) disconnect() tea.Cmd {
+	v := m.panes[m.active]
+	if v.remote == nil {
+		m.setStatus("this pane is on the local machine", false)
+		return nil
+	}
+	r, t := v.remote, v.target
+	v.remote, v.target = nil, Target{}
+	v.fs = m.local()
+	v.home = ""
+	sortKey, reverse := v.model.Sort()
+	v.model = panes.New(v.model.ShowHidden())
+	v.model.SetSort(sortKey, reverse)
+	v.model.SetHeight(v.rows())
+	dir := m.cfg.LocalDir
+	if dir == "" {
+		dir, _ = v.fs.Home(context.Background())
+	}
+	m.setStatus("disconnected from "+t.String(), false)
+	return tea.Batch(func() tea.Msg { r.Close(); return nil }, m.load(m.active, dir, ""))
 }
 
 // absolute resolves a typed path against the pane's directory.
@@ -825,7 +893,7 @@ func (m *Model) transfer(move bool) tea.Cmd {
 		verb = "Move"
 	}
 	srcDir := src.model.Dir()
-	if m.queue != nil && m.remote != nil && (src.fs == FS(m.remote)) != (dst.fs == FS(m.remote)) {
+	if m.queue != nil && (src.remote != nil || dst.remote != nil) {
 		return ensureDirFirst(dst.fs, typed, m.enqueue(move, src, dst, dstDir, entries))
 	}
 	body := []string{fmt.Sprintf("%d item(s) to %s:", len(entries), dst.title())}
@@ -1151,7 +1219,7 @@ func (m *Model) View() tea.View {
 			m.panes[0].View(&m.styles, m.active == 0, spin, ""),
 			m.panes[1].View(&m.styles, m.active == 1, spin, ""))
 	} else {
-		tag := [2]string{"[local ⇄]", "[remote ⇄]"}[m.active]
+		tag := [2]string{"[left ⇄]", "[right ⇄]"}[m.active]
 		body = m.panes[m.active].View(&m.styles, true, spin, tag)
 	}
 	body = fillBackground(body, m.styles.Background)
@@ -1178,24 +1246,14 @@ func (m *Model) View() tea.View {
 	return v
 }
 
-// statusLine shows the connection's state, the last server reply and the
-// latest message.
+// statusLine shows where the active pane is (the local machine, or a site
+// and its TLS state), the other pane's site when it is on a server, the
+// last server reply and the latest message.
 func (m *Model) statusLine() string {
 	s := &m.styles
-	var conn string
-	switch st := m.remoteState(); {
-	case m.remote == nil:
-		conn = s.Dim.Render("not connected")
-	case st.Reconnecting:
-		conn = s.Warning.Render("reconnecting…")
-	case !st.Connected:
-		conn = s.Warning.Render("disconnected")
-	case st.TLSVersion == "":
-		conn = s.Insecure.Render("⚠ plain text: not encrypted")
-	case !st.Verified:
-		conn = s.Warning.Render("🔒 " + st.TLSVersion + " unverified")
-	default:
-		conn = s.Secure.Render("🔒 " + st.TLSVersion)
+	conn := m.connState(m.panes[m.active], true)
+	if other := m.panes[1-m.active]; other.remote != nil {
+		conn += s.Dim.Render(" │ ") + m.connState(other, false)
 	}
 	msg := m.status
 	if m.statusIsErr {
@@ -1217,9 +1275,28 @@ func (m *Model) statusLine() string {
 	return ansi.Truncate(line, m.width, "…")
 }
 
-func (m *Model) remoteState() panes.RemoteState {
-	if m.remote == nil {
-		return panes.RemoteState{}
+// connState says where a pane is and how safely: its site and TLS state.
+// The active pane's says more; the other's names its site.
+func (m *Model) connState(v *paneView, active bool) string {
+	s := &m.styles
+	if v.remote == nil {
+		if active && m.panes[0].remote == nil && m.panes[1].remote == nil {
+			return s.Dim.Render("not connected")
+		}
+		return s.Dim.Render("local")
 	}
-	return m.remote.State()
+	site := v.place()
+	switch st := v.remote.State(); {
+	case st.Reconnecting:
+		return s.Warning.Render("reconnecting to " + site + "…")
+	case !st.Connected:
+		return s.Warning.Render(site + " disconnected")
+	case st.TLSVersion == "":
+		return s.Insecure.Render("⚠ " + site + " plain text: not encrypted")
+	case !st.Verified:
+		return s.Warning.Render("🔒 " + st.TLSVersion + " unverified " + site)
+	case active:
+		return s.Secure.Render("🔒 " + st.TLSVersion + " " + site)
+	}
+	return s.Secure.Render("🔒 " + site)
 }

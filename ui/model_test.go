@@ -41,7 +41,8 @@ func newHarness(t *testing.T, w, h int) *harness {
 	}
 	hs := &harness{t: t, m: New(Config{Local: local, Connect: connect}), local: local, remote: remote}
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
-	hs.run(hs.m.load(localPane, "/home/me", ""))
+	hs.run(hs.m.load(leftPane, "/home/me", ""))
+	hs.m.active = rightPane // connect opens a server in the active pane
 	hs.run(hs.m.connect(Target{URL: "ftpes://me@example.org/pub"}, ""))
 	return hs
 }
@@ -134,11 +135,11 @@ func (h *harness) current() string {
 
 func TestEnterOpensDirectoryAndBackspaceReturnsToIt(t *testing.T) {
 	h := newHarness(t, 120, 35)
-	if h.m.active != remotePane || h.current() != "data" {
+	if h.m.active != rightPane || h.current() != "data" {
 		t.Fatalf("active %d on %q, want the remote pane on data", h.m.active, h.current())
 	}
 	h.key("enter")
-	if dir := h.m.panes[remotePane].model.Dir(); dir != "/pub/data" {
+	if dir := h.m.panes[rightPane].model.Dir(); dir != "/pub/data" {
 		t.Fatalf("dir %q", dir)
 	}
 	h.key("down")
@@ -146,7 +147,7 @@ func TestEnterOpensDirectoryAndBackspaceReturnsToIt(t *testing.T) {
 		t.Fatalf("cursor on %q", h.current())
 	}
 	h.key("backspace")
-	if dir := h.m.panes[remotePane].model.Dir(); dir != "/pub" || h.current() != "data" {
+	if dir := h.m.panes[rightPane].model.Dir(); dir != "/pub" || h.current() != "data" {
 		t.Fatalf("after going up: %q on %q, want /pub on data", dir, h.current())
 	}
 	h.key("l", "h") // the letter keys do the same
@@ -275,17 +276,17 @@ func TestFilterAsYouTypeEnterKeepsEscClears(t *testing.T) {
 	h.key("/")
 	h.typeText("csv")
 	// Rows shown: the ".." row stays whatever the filter.
-	if n := h.m.panes[remotePane].model.Len(); n != 1 {
+	if n := h.m.panes[rightPane].model.Len(); n != 1 {
 		t.Fatalf("%d shown while filtering for csv in /pub", n-1)
 	}
 	h.key("esc")
-	if n := h.m.panes[remotePane].model.Len(); n != 4 {
+	if n := h.m.panes[rightPane].model.Len(); n != 4 {
 		t.Fatalf("esc: %d shown", n-1)
 	}
 	h.key("/")
 	h.typeText("read")
 	h.key("enter", "down")
-	if n := h.m.panes[remotePane].model.Len(); n != 2 || h.current() != "README" {
+	if n := h.m.panes[rightPane].model.Len(); n != 2 || h.current() != "README" {
 		t.Fatalf("enter kept %d, cursor %q", n, h.current())
 	}
 }
@@ -324,15 +325,15 @@ func TestSortHiddenAndGlobSelection(t *testing.T) {
 	h.send(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
 	h.typeText("*.txt")
 	h.key("enter")
-	if n, _ := h.m.panes[localPane].model.SelectedStats(); n != 1 {
+	if n, _ := h.m.panes[leftPane].model.SelectedStats(); n != 1 {
 		t.Fatalf("%d selected by *.txt", n)
 	}
 	h.key("*")
-	if n, _ := h.m.panes[localPane].model.SelectedStats(); n != 3 {
+	if n, _ := h.m.panes[leftPane].model.SelectedStats(); n != 3 {
 		t.Fatalf("%d selected after invert", n)
 	}
 	h.key("s")
-	if k, _ := h.m.panes[localPane].model.Sort(); k.String() != "size" {
+	if k, _ := h.m.panes[leftPane].model.Sort(); k.String() != "size" {
 		t.Fatalf("sort %v", k)
 	}
 }
@@ -348,6 +349,7 @@ func TestQuitAsksWhileTransfersRun(t *testing.T) {
 
 func TestPasswordIsAskedWhenNoneIsKnown(t *testing.T) {
 	h := newHarness(t, 120, 35)
+	h.m.active = rightPane // connect opens a server in the active pane
 	h.run(h.m.connect(Target{URL: "ftpes://secret@example.org/"}, ""))
 	if _, ok := h.m.dialog.(*passwordDialog); !ok || !strings.Contains(h.screen(), "Password for") {
 		t.Fatalf("dialog %T", h.m.dialog)
@@ -379,7 +381,7 @@ func TestAnySizeDownTo40x10Renders(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(h.screen(), "[remote ⇄]") {
+	if !strings.Contains(h.screen(), "[right ⇄]") {
 		t.Fatalf("narrow screen lacks the pane indicator:\n%s", h.screen())
 	}
 }

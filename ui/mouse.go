@@ -51,9 +51,9 @@ func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
 	case ms.Y < paneH:
 		pane := m.active
 		if m.wide() {
-			pane = localPane
+			pane = leftPane
 			if ms.X >= m.panes[0].width {
-				pane = remotePane
+				pane = rightPane
 			}
 		}
 		return m.mousePane(pane, ms, click)

@@ -34,16 +34,16 @@ func TestMouseClickFocusesAndSelectsDoubleClickOpens(t *testing.T) {
 	t0 := time.Now()
 	x, y := h.rowOf("notes.txt") // in the local pane; the remote one is active
 	h.clickAt(x, y, t0)
-	if h.m.active != localPane || h.current() != "notes.txt" {
+	if h.m.active != leftPane || h.current() != "notes.txt" {
 		t.Fatalf("click: active %d on %q, want the local pane on notes.txt", h.m.active, h.current())
 	}
 	x, y = h.rowOf("data/")
 	h.clickAt(x, y, t0.Add(time.Second))
-	if h.m.active != remotePane || h.current() != "data" || h.m.panes[remotePane].model.Dir() != "/pub" {
+	if h.m.active != rightPane || h.current() != "data" || h.m.panes[rightPane].model.Dir() != "/pub" {
 		t.Fatalf("one click opened or missed: active %d on %q", h.m.active, h.current())
 	}
 	h.clickAt(x, y, t0.Add(time.Second+200*time.Millisecond))
-	if dir := h.m.panes[remotePane].model.Dir(); dir != "/pub/data" {
+	if dir := h.m.panes[rightPane].model.Dir(); dir != "/pub/data" {
 		t.Fatalf("double-click: dir %q, want /pub/data", dir)
 	}
 	// Two clicks too far apart in time are two single clicks.
@@ -58,10 +58,10 @@ func TestMouseClickFocusesAndSelectsDoubleClickOpens(t *testing.T) {
 func TestMouseWheelScrollsThePaneUnderThePointer(t *testing.T) {
 	h := newHarness(t, 120, 35)
 	h.send(tea.MouseWheelMsg{X: 10, Y: 5, Button: tea.MouseWheelDown})
-	if h.m.active != remotePane {
+	if h.m.active != rightPane {
 		t.Fatal("the wheel moved the focus")
 	}
-	if c := h.m.panes[localPane].model.Cursor(); c == 0 {
+	if c := h.m.panes[leftPane].model.Cursor(); c == 0 {
 		t.Fatal("the wheel over the local pane did not move it")
 	}
 }

@@ -23,7 +23,11 @@ import (
 // the root handles those that reach beyond it.
 type paneView struct {
 	keys    *KeyMap
-	fs      panes.FS // nil for a remote pane that is not connected
+	fs      panes.FS // the local machine, or the server the pane is on
+	// remote is the server the pane is connected to, with the target it
+	// was opened by; nil on the local machine.
+	remote RemoteFS
+	target Target
 	model   *panes.Pane
 	loading bool
 	err     error
@@ -38,6 +42,15 @@ type paneView struct {
 	filter    textinput.Model
 
 	width, height int // outer size, border included
+}
+
+// place names where the pane is: "local", or the site it is on (a
+// bookmark's name, or a URL without password).
+func (v *paneView) place() string {
+	if v.remote == nil {
+		return "local"
+	}
+	return v.target.String()
 }
 
 func newPaneView(keys *KeyMap, showHidden bool) *paneView {

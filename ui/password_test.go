@@ -148,6 +148,7 @@ func TestWithoutAKeyringThePasswordIsNotSavedAndTheUserIsTold(t *testing.T) {
 
 func TestPasswordForAURLIsNeverOfferedForSaving(t *testing.T) {
 	h := newSitesHarness(t)
+	h.m.active = rightPane // connect opens a server in the active pane
 	h.run(h.m.connect(Target{URL: "ftpes://secret@example.org/"}, ""))
 	h.typeText("hunter2")
 	h.send(ctrlS)

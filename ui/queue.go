@@ -292,8 +292,11 @@ func (p *queuePanel) View(s *Styles) string {
 func (p *queuePanel) row(s *Styles, j transfers.JobStatus, cursor bool) string {
 	arrow := "↓"
 	name := path.Base(j.Remote)
-	if j.Direction == transfers.Upload {
+	switch j.Direction {
+	case transfers.Upload:
 		arrow = "↑"
+	case transfers.Copy:
+		arrow = "⇄" // server to server
 	}
 	if j.Dir {
 		name += "/"

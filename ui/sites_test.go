@@ -283,6 +283,7 @@ func TestSiteFormEscGoesBackToTheListWithoutSaving(t *testing.T) {
 
 func TestSiteManagerSavesTheCurrentConnectionWithoutItsPassword(t *testing.T) {
 	h := newSitesHarness(t)
+	h.m.active = rightPane // connect opens a server in the active pane
 	h.run(h.m.connect(Target{URL: "ftps://me:hunter2@files.example.org:2990/%2Fsrv/www"}, ""))
 	h.key("enter") // into /pub/data: the bookmark keeps the folder the pane is in
 	h.key("b", "s")

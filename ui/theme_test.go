@@ -22,7 +22,8 @@ func themedHarness(t *testing.T, th themes.Theme) *harness {
 	connect := func(context.Context, Target, string, io.Writer) (RemoteFS, error) { return remote, nil }
 	h := &harness{t: t, m: New(Config{Local: local, Connect: connect, Theme: th, IsDark: true}), local: local, remote: remote}
 	h.send(tea.WindowSizeMsg{Width: 120, Height: 35})
-	h.run(h.m.load(localPane, "/home/me", ""))
+	h.run(h.m.load(leftPane, "/home/me", ""))
+	h.m.active = rightPane // connect opens a server in the active pane
 	h.run(h.m.connect(Target{URL: "ftpes://me@example.org/pub"}, ""))
 	return h
 }

@@ -55,6 +55,7 @@ func TestTrustDialogTrustsAlwaysThenPinsAndRemembers(t *testing.T) {
 	m := New(Config{Local: panestest.New("", "/home/me", nil), Connect: untrustedServer(cert, remote, &pins), Trust: store})
 	h := &harness{t: t, m: m}
 	h.send(tea.WindowSizeMsg{Width: 120, Height: 35})
+	m.active = rightPane // connect opens a server in the active pane
 	h.run(m.connect(Target{URL: "ftpes://me@ftp.example.org/"}, ""))
 	d, ok := m.dialog.(*trustDialog)
 	if !ok {
@@ -68,7 +69,7 @@ func TestTrustDialogTrustsAlwaysThenPinsAndRemembers(t *testing.T) {
 	}
 	_ = d
 	h.key("a")
-	if m.remote == nil {
+	if m.panes[rightPane].remote == nil {
 		t.Fatalf("not connected after trusting: %q", m.status)
 	}
 	if fp, ok := store.Lookup("ftp.example.org:21"); !ok || !bytes.Equal(fp, protocol.CertificateFingerprint(cert)) {
@@ -85,6 +86,7 @@ func TestTrustDialogCancelConnectsNothing(t *testing.T) {
 	m := New(Config{Local: panestest.New("", "/home/me", nil), Connect: untrustedServer(cert, nil, &pins)})
 	h := &harness{t: t, m: m}
 	h.send(tea.WindowSizeMsg{Width: 120, Height: 35})
+	m.active = rightPane // connect opens a server in the active pane
 	h.run(m.connect(Target{URL: "ftpes://me@ftp.example.org/"}, ""))
 	if _, ok := m.dialog.(*trustDialog); !ok {
 		t.Fatalf("dialog %#v", m.dialog)
@@ -93,8 +95,8 @@ func TestTrustDialogCancelConnectsNothing(t *testing.T) {
 		t.Fatal("offers to store a certificate without a store")
 	}
 	h.key("esc")
-	if m.remote != nil || len(pins) != 1 {
-		t.Fatalf("connected (%v) or tried again (%d attempts) after cancel", m.remote != nil, len(pins))
+	if m.panes[rightPane].remote != nil || len(pins) != 1 {
+		t.Fatalf("connected (%v) or tried again (%d attempts) after cancel", m.panes[rightPane].remote != nil, len(pins))
 	}
 }
 
@@ -119,6 +121,7 @@ func TestChangedCertificateNeedsTypedReplace(t *testing.T) {
 	m := New(Config{Local: panestest.New("", "/home/me", nil), Connect: connect, Trust: store})
 	h := &harness{t: t, m: m}
 	h.send(tea.WindowSizeMsg{Width: 120, Height: 35})
+	m.active = rightPane // connect opens a server in the active pane
 	h.run(m.connect(Target{URL: "ftpes://me@ftp.example.org/"}, ""))
 	if !strings.Contains(h.screen(), "CHANGED") {
 		t.Fatalf("no loud warning:\n%s", h.screen())
@@ -133,12 +136,12 @@ func TestChangedCertificateNeedsTypedReplace(t *testing.T) {
 		}
 	}
 	h.key("a", "o", "enter") // single keys do nothing here
-	if m.remote != nil {
+	if m.panes[rightPane].remote != nil {
 		t.Fatal("a changed certificate was accepted without typing replace")
 	}
 	h.typeText("replace")
 	h.key("enter")
-	if m.remote == nil {
+	if m.panes[rightPane].remote == nil {
 		t.Fatalf("typed replace did not connect: %q", m.status)
 	}
 	if fp, _ := store.Lookup("ftp.example.org:21"); !bytes.Equal(fp, protocol.CertificateFingerprint(cert)) {
