@@ -22,12 +22,12 @@ import (
 // the keys that change only itself (movement, selection, sort, filter);
 // the root handles those that reach beyond it.
 type paneView struct {
-	keys    *KeyMap
-	fs      panes.FS // the local machine, or the server the pane is on
+	keys *KeyMap
+	fs   panes.FS // the local machine, or the server the pane is on
 	// remote is the server the pane is connected to, with the target it
 	// was opened by; nil on the local machine.
-	remote RemoteFS
-	target Target
+	remote  RemoteFS
+	target  Target
 	model   *panes.Pane
 	loading bool
 	err     error

@@ -74,7 +74,7 @@ func TestCopyBetweenTwoServerPanesQueuesServerToServerJobs(t *testing.T) {
 	}
 	h.key("tab")
 	h.quickConnect("ftp://bob@other.example/srv") // left: other, right: the first server
-	h.key("down")                                  // x.bin below ".."
+	h.key("down")                                 // x.bin below ".."
 	if h.current() != "x.bin" {
 		t.Fatalf("cursor on %q", h.current())
 	}
