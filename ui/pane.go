@@ -50,7 +50,7 @@ func (v *paneView) place() string {
 	if v.remote == nil {
 		return "local"
 	}
-	return v.target.String()
+	return SiteOf(v.target)
 }
 
 func newPaneView(keys *KeyMap, showHidden bool) *paneView {
