@@ -34,7 +34,8 @@ func (c *cli) tui(ctx context.Context, args []string) error {
 	if len(pos) > 1 || (len(pos) == 1 && c.bookmark != "") {
 		return usagef("ferry takes one URL or -b NAME")
 	}
-	cfg := ui.Config{Connect: c.connectRemote, FXP: c.opt.fxp}
+	cfg := ui.Config{Connect: c.connectRemote, FXP: c.opt.fxp,
+		SiteNeedsPassword: c.siteNeedsPassword, SetSitePassword: c.setSitePassword}
 	switch {
 	case c.bookmark != "":
 		if _, err := c.bookmarkTarget(c.bookmark, ""); err != nil {
@@ -354,4 +355,23 @@ func openDebugLog() (*os.File, string, error) {
 	path := filepath.Join(dir, "debug.log")
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	return f, path, err
+}
+
+// siteNeedsPassword tells whether a site (as saved jobs name it) has no
+// password this session: none stored, none typed.
+func (c *cli) siteNeedsPassword(key string) bool {
+	s, err := c.sites.Get(key)
+	if err != nil {
+		return false // the job fails with the reason when it runs
+	}
+	_, _, err = s.Login(context.Background())
+	return errors.Is(err, ui.ErrNeedPassword)
+}
+
+// setSitePassword gives a site the password typed for it, for the
+// session.
+func (c *cli) setSitePassword(key, password string) {
+	if s, err := c.sites.Get(key); err == nil {
+		s.SetPassword("", password)
+	}
 }

@@ -75,6 +75,12 @@ type Config struct {
 	// Saved are jobs an earlier run left unfinished; the UI offers to
 	// resume them.
 	Saved []transfers.Saved
+	// SiteNeedsPassword tells whether the queue's connections to a site
+	// (by SiteOf, as saved jobs name it) lack a password this session;
+	// SetSitePassword gives them one, kept in memory for the session.
+	// Resuming saved jobs asks once for each site that needs one.
+	SiteNeedsPassword func(site string) bool
+	SetSitePassword   func(site, password string)
 
 	Sort            panes.SortKey       // the panes' first order
 	NoConfirmDelete bool                // delete without asking
@@ -239,11 +245,11 @@ func (m *Model) Init() tea.Cmd {
 	}
 	switch {
 	case len(m.cfg.Saved) > 0 && m.queue != nil:
-		saved, q := m.cfg.Saved, m.queue.q
+		saved := m.cfg.Saved
 		m.dialog = &confirmDialog{title: "Resume transfers?", body: []string{
 			fmt.Sprintf("%d transfer(s) from the last session did not finish.", len(saved)),
 			"Partial downloads continue from their .part files.",
-		}, onYes: func() tea.Msg { q.Restore(saved); return nil }}
+		}, onYes: func() tea.Msg { return resumeMsg{saved: saved, ask: m.sitesNeedingPasswords(saved)} }}
 		if m.cfg.Start.set() {
 			cmds = append(cmds, m.connect(m.cfg.Start, ""))
 		}
@@ -399,6 +405,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case enqueueMsg:
 		m.enqueueConfirmed(msg)
 		return m, nil
+	case resumeMsg:
+		return m, m.resume(msg)
 	case dirSizeMsg:
 		m.dirSized(msg)
 		return m, nil
@@ -1299,4 +1307,51 @@ func (m *Model) connState(v *paneView, active bool) string {
 		return s.Secure.Render("🔒 " + st.TLSVersion + " " + site)
 	}
 	return s.Secure.Render("🔒 " + site)
+}
+
+// resumeMsg restores saved jobs once every site in ask has a password.
+type resumeMsg struct {
+	saved []transfers.Saved
+	ask   []string
+}
+
+// sitesNeedingPasswords lists the sites of saved jobs whose password is
+// not known this session (not stored anywhere ferry reads), each once.
+func (m *Model) sitesNeedingPasswords(saved []transfers.Saved) []string {
+	if m.cfg.SiteNeedsPassword == nil {
+		return nil
+	}
+	var ask []string
+	seen := map[string]bool{}
+	for _, s := range saved {
+		for _, site := range []string{s.Spec.Site, s.Spec.DestSite} {
+			if site == "" || seen[site] {
+				continue
+			}
+			seen[site] = true
+			if m.cfg.SiteNeedsPassword(site) {
+				ask = append(ask, site)
+			}
+		}
+	}
+	return ask
+}
+
+// resume asks for the next missing password, or restores the jobs. Esc
+// at a prompt restores them anyway: their connections then fail with the
+// reason, and r retries them later.
+func (m *Model) resume(msg resumeMsg) tea.Cmd {
+	if len(msg.ask) == 0 {
+		m.queue.q.Restore(msg.saved)
+		return nil
+	}
+	site, rest := msg.ask[0], msg.ask[1:]
+	m.dialog = newPrompt("Password for "+site, "the saved transfers need it; kept for this session, never stored", "", true,
+		func(pw string) tea.Cmd {
+			if m.cfg.SetSitePassword != nil {
+				m.cfg.SetSitePassword(site, pw)
+			}
+			return func() tea.Msg { return resumeMsg{saved: msg.saved, ask: rest} }
+		})
+	return nil
 }

@@ -91,3 +91,35 @@ func TestCopyBetweenTwoServerPanesQueuesServerToServerJobs(t *testing.T) {
 		t.Errorf("job %+v; want a copy from the left server's /srv/x.bin to the right one's /pub/x.bin", j.Spec)
 	}
 }
+
+func TestResumingSavedJobsAsksOncePerSiteWithoutAPassword(t *testing.T) {
+	h, q := queueHarness(t)
+	q.PauseAll()
+	var asked []string
+	typed := map[string]string{}
+	h.m.cfg.SiteNeedsPassword = func(site string) bool {
+		asked = append(asked, site)
+		return site == "ftp://bob@one.example/"
+	}
+	h.m.cfg.SetSitePassword = func(site, pw string) { typed[site] = pw }
+	saved := []transfers.Saved{
+		{ID: 1, Spec: transfers.Spec{Site: "ftp://bob@one.example/", Direction: transfers.Download, Remote: "a", LocalRoot: "/tmp", Local: "a"}},
+		{ID: 2, Spec: transfers.Spec{Site: "ftp://bob@one.example/", Direction: transfers.Download, Remote: "b", LocalRoot: "/tmp", Local: "b"}},
+		{ID: 3, Spec: transfers.Spec{Site: "work", Direction: transfers.Copy, Remote: "c", DestSite: "ftp://bob@one.example/", DestRemote: "c"}},
+	}
+	h.send(resumeMsg{saved: saved, ask: h.m.sitesNeedingPasswords(saved)})
+	if len(asked) != 2 {
+		t.Errorf("asked about %v; want each site once", asked)
+	}
+	if q.Snapshot().Len != 0 {
+		t.Fatal("jobs restored before the password was given")
+	}
+	h.typeText("hunter2")
+	h.key("enter")
+	if typed["ftp://bob@one.example/"] != "hunter2" || len(typed) != 1 {
+		t.Errorf("passwords given: %v", typed)
+	}
+	if n := q.Snapshot().Len; n != 3 {
+		t.Errorf("%d jobs restored; want 3", n)
+	}
+}
