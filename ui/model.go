@@ -256,8 +256,10 @@ func (m *Model) Init() tea.Cmd {
 	case m.cfg.Start.set():
 		cmds = append(cmds, m.connect(m.cfg.Start, ""))
 	case m.cfg.Bookmarks != nil && len(m.cfg.Bookmarks.All()) > 0:
+		m.active = rightPane // the server opens on the right, as FileZilla's does
 		m.dialog = m.siteManager()
 	default:
+		m.active = rightPane
 		m.dialog = m.quickConnect()
 	}
 	return tea.Batch(cmds...)
