@@ -106,9 +106,9 @@ func BenchmarkSortShuffledOn100kEntries(b *testing.B) {
 		entries[i].Size = int64(h >> 40)
 		entries[i].ModTime = panestest.Epoch.Add(-time.Duration(h>>44) * time.Second)
 	}
-	v := m.panes[remotePane]
+	v := m.panes[rightPane]
 	v.gen++
-	m.Update(listedMsg{pane: remotePane, gen: v.gen, dir: "/pub", entries: entries})
+	m.Update(listedMsg{pane: rightPane, gen: v.gen, dir: "/pub", entries: entries})
 	b.ReportAllocs()
 	for b.Loop() {
 		m.Update(keyMsg("s"))
