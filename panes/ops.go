@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"path"
 	"path/filepath"
 
 	"ferry/protocol/listing"
@@ -18,8 +19,27 @@ var ErrUnsafeName = errors.New("unsafe file name")
 // RemoveAll removes the entry at p, a directory with everything in it,
 // deepest first. When a removal fails it stops and says what remains.
 func RemoveAll(ctx context.Context, fsys FS, p string, e listing.Entry) error {
+	links, showsLinks := fsys.(LinkLister)
+	if e.Kind == listing.Dir && showsLinks {
+		// The pane's listing may show a link to a folder as a folder
+		// (pyftpdlib's MLSD): its parent's listing of links tells.
+		parent, name := path.Dir(p), path.Base(p)
+		entries, err := links.ListLinks(ctx, parent)
+		if err != nil {
+			return fmt.Errorf("%s was not removed: listing its folder: %w", p, err)
+		}
+		for _, pe := range entries {
+			if pe.RawName == name && pe.Kind != listing.Dir {
+				e.Kind = pe.Kind // a link: removed as one, never followed
+			}
+		}
+	}
 	if e.Kind == listing.Dir {
-		children, err := fsys.List(ctx, p)
+		list := fsys.List
+		if showsLinks {
+			list = links.ListLinks
+		}
+		children, err := list(ctx, p)
 		if err != nil {
 			return fmt.Errorf("%s was not removed: listing it: %w", p, err)
 		}
@@ -39,6 +59,13 @@ func RemoveAll(ctx context.Context, fsys FS, p string, e listing.Entry) error {
 		return fmt.Errorf("%s and what it still holds remain: %w", p, err)
 	}
 	return nil
+}
+
+// LinkLister is an FS whose ListLinks shows symbolic links as links even
+// where List shows what they point to (a server whose MLSD describes a
+// link's target). Walks that must never follow a link use it.
+type LinkLister interface {
+	ListLinks(ctx context.Context, dir string) ([]listing.Entry, error)
 }
 
 // Progress is told how many more bytes a copy moved.

@@ -399,3 +399,20 @@ func (r *Remote) Quote(ctx context.Context, line string) (string, error) {
 	})
 	return reply, err
 }
+
+// ListLinks lists dir showing symbolic links as links (LIST, even where
+// the server offers MLSD, whose facts may describe a link's target).
+func (r *Remote) ListLinks(ctx context.Context, dir string) ([]listing.Entry, error) {
+	var entries []listing.Entry
+	err := r.do(ctx, true, func(c *protocol.Conn) error {
+		entries = entries[:0]
+		_, err := c.ListLinksFunc(ctx, dir, func(e *listing.Entry) error {
+			if !e.Pseudo {
+				entries = append(entries, *e)
+			}
+			return nil
+		})
+		return err
+	})
+	return entries, err
+}

@@ -237,3 +237,40 @@ func TestQuoteSendsARawCommandAndRefusesOnesThatDisturbTheSession(t *testing.T) 
 		t.Fatalf("browsing after raw commands: %v", err)
 	}
 }
+
+func TestRemoveAllOnTheServerNeverFollowsALinkToAFolder(t *testing.T) {
+	// pyftpdlib's MLSD lists a link to a folder as type=dir.
+	s := ftptest.Start(t, ftptest.Pyftpdlib, ftptest.Options{})
+	s.WriteFile(t, "keep/precious.txt", []byte("keep me"))
+	s.WriteFile(t, "tree/a.txt", []byte("a"))
+	if err := os.Symlink("../keep", s.Path("tree/inner")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("keep", s.Path("top")); err != nil {
+		t.Fatal(err)
+	}
+	r := remoteFor(t, s)
+	ctx := context.Background()
+	home, _ := r.Home(ctx)
+	entries, err := r.List(ctx, home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"tree", "top"} {
+		for _, e := range entries {
+			if e.RawName == name {
+				if err := RemoveAll(ctx, r, r.Join(home, name), e); err != nil {
+					t.Fatalf("remove %s: %v", name, err)
+				}
+			}
+		}
+	}
+	if b, err := os.ReadFile(s.Path("keep/precious.txt")); err != nil || string(b) != "keep me" {
+		t.Fatalf("a link's target lost its file: %q %v", b, err)
+	}
+	for _, p := range []string{"tree", "top"} {
+		if _, err := os.Lstat(s.Path(p)); err == nil {
+			t.Errorf("%s is still there", p)
+		}
+	}
+}
