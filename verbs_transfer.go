@@ -34,6 +34,7 @@ type treeFlags struct {
 	recursive  bool
 	reverse    bool
 	fxp        bool
+	sync       syncFlags // the planning flags of mirror, get -r and put -r (verbs_mirror.go)
 }
 
 func (c *cli) treeFlagSet(verb string, tf *treeFlags) *flag.FlagSet {
@@ -91,6 +92,14 @@ func (c *cli) mirror(ctx context.Context, args []string) error {
 	t, err := c.target(rawURL)
 	if err != nil {
 		return usageError{err.Error()}
+	}
+	// The default policy mirrors by a plan (verbs_mirror.go), the one
+	// --dry-run shows; the other policies copy the tree as they are.
+	if policy == transfers.OverwriteIfNewer {
+		return c.syncMirror(ctx, t, &tf.sync, tf.reverse, tf.parallel, local)
+	}
+	if tf.sync.used() {
+		return usagef("--on-conflict %s does not go with the planning flags (--dry-run, --delete, ...)", tf.onConflict)
 	}
 	spec := transfers.Spec{Site: t.String(), Remote: cleanRemote(t.Path), Dir: true}
 	if tf.reverse {

@@ -19,7 +19,7 @@ type Rule struct {
 // Filter decides which paths a mirror considers. Rules are tried in the
 // order given and the last one that matches decides, so a later
 // --include can take back part of an earlier --exclude (as in
-// .gitignore). A path no rule matches is included, except a file when
+// .gitignore). A rule that matches a folder covers its contents. A path no rule matches is included, except a file when
 // the first rule is an --include: then the rules name what to take
 // (lftp's convention), and folders are still walked to find it.
 //
@@ -91,7 +91,10 @@ func (f *Filter) ReadExcludes(r io.Reader, name string) error {
 }
 
 // Excluded reports whether rel (relative to the mirror root,
-// '/'-separated) is left out; dir says whether it is a folder.
+// '/'-separated) is left out; dir says whether it is a folder. A rule
+// that matches a folder also matches everything in it, and an excluded
+// folder is still walked when an include rule could match something
+// inside it ("--exclude 'docs/**' --include docs/guide/").
 func (f *Filter) Excluded(rel string, dir bool) bool {
 	if f.Empty() {
 		return false
@@ -99,15 +102,49 @@ func (f *Filter) Excluded(rel string, dir bool) bool {
 	excluded := !dir && f.rules[0].Include
 	parts := strings.Split(rel, "/")
 	for i := range f.rules {
-		r := &f.rules[i]
-		if r.dirOnly && !dir {
-			continue
+		if f.rules[i].matches(parts, dir) {
+			excluded = !f.rules[i].Include
 		}
-		if matchParts(r.parts, parts) {
-			excluded = !r.Include
+	}
+	if excluded && dir {
+		for i := range f.rules {
+			if f.rules[i].Include && matchPrefix(f.rules[i].parts, parts) {
+				return false
+			}
 		}
 	}
 	return excluded
+}
+
+// matches reports whether the rule matches the path or one of the
+// folders it is in.
+func (r *Rule) matches(parts []string, dir bool) bool {
+	if (dir || !r.dirOnly) && matchParts(r.parts, parts) {
+		return true
+	}
+	for k := 1; k < len(parts); k++ {
+		if matchParts(r.parts, parts[:k]) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchPrefix reports whether name could be the leading folders of a
+// path the split glob matches.
+func matchPrefix(glob, name []string) bool {
+	for ; len(name) > 0; glob, name = glob[1:], name[1:] {
+		if len(glob) == 0 {
+			return false
+		}
+		if glob[0] == "**" {
+			return true
+		}
+		if ok, _ := path.Match(glob[0], name[0]); !ok {
+			return false
+		}
+	}
+	return len(glob) > 0
 }
 
 // matchParts matches a split glob against a split path; "**" matches any

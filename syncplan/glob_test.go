@@ -31,6 +31,11 @@ func TestFilterMatchesGlobsWithDoubleStarAndFolderOnlySlash(t *testing.T) {
 		{"a first include keeps matching files", []rule{{"**/*.html", true}}, "d/e/index.html", false, false},
 		{"a first include still walks folders", []rule{{"**/*.html", true}}, "d", true, false},
 		{"leading slash anchors", []rule{{"/top.txt", false}}, "top.txt", false, true},
+		{"an excluded folder's contents are excluded", []rule{{"build/", false}}, "build/x/y.o", false, true},
+		{"an included folder takes back its contents", []rule{{"docs/**", false}, {"docs/guide/", true}}, "docs/guide/a.html", false, false},
+		{"an excluded folder is walked for an include inside it", []rule{{"docs/**", false}, {"docs/guide/", true}}, "docs", true, false},
+		{"siblings of the include stay excluded", []rule{{"docs/**", false}, {"docs/guide/", true}}, "docs/cache", false, true},
+		{"an excluded folder no include reaches is not walked", []rule{{"docs/**", false}, {"docs/guide/", true}}, "docs/cache", true, true},
 		{"character class", []rule{{"img[0-9].png", false}}, "img7.png", false, true},
 	}
 	for _, tt := range tests {

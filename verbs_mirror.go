@@ -1,0 +1,505 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"ferry/protocol"
+	"ferry/syncplan"
+	"ferry/transfers"
+)
+
+// syncFlags are mirror's flags for planning: what to compare, what to
+// leave out, whether to delete, and whether to only show the plan.
+type syncFlags struct {
+	dryRun, json, delete, allowEmpty bool
+	sizeOnly, checksum               bool
+	tolerance                        time.Duration
+	rules                            []syncRule // --include, --exclude, --exclude-from in order
+}
+
+// syncRule is one filter flag as given.
+type syncRule struct {
+	kind string // "include", "exclude", "exclude-from"
+	arg  string
+}
+
+type ruleFlag struct {
+	kind  string
+	rules *[]syncRule
+}
+
+func (r ruleFlag) String() string { return "" }
+func (r ruleFlag) Set(v string) error {
+	*r.rules = append(*r.rules, syncRule{r.kind, v})
+	return nil
+}
+
+func (sf *syncFlags) add(fs *flag.FlagSet) {
+	fs.BoolVar(&sf.dryRun, "dry-run", false, "print the plan and change nothing")
+	fs.BoolVar(&sf.json, "json", false, "print the plan as JSON lines")
+	fs.BoolVar(&sf.delete, "delete", false, "delete what the source does not have")
+	fs.BoolVar(&sf.allowEmpty, "allow-empty-source", false, "let --delete empty the target when the source is empty")
+	fs.BoolVar(&sf.sizeOnly, "size-only", false, "compare sizes only")
+	fs.BoolVar(&sf.checksum, "checksum", false, "compare sizes and server checksums")
+	fs.DurationVar(&sf.tolerance, "time-tolerance", 0, "times closer than this are the same")
+	for _, k := range []string{"include", "exclude", "exclude-from"} {
+		fs.Var(ruleFlag{k, &sf.rules}, k, k+" GLOB")
+	}
+}
+
+// used reports whether any planning flag was given.
+func (sf *syncFlags) used() bool {
+	return sf.dryRun || sf.json || sf.delete || sf.allowEmpty || sf.sizeOnly || sf.checksum ||
+		sf.tolerance != 0 || len(sf.rules) > 0
+}
+
+// options checks the flags and returns the plan's options (without the
+// checksum algorithm, which the server decides).
+func (sf *syncFlags) options(reverse bool) (syncplan.Options, error) {
+	o := syncplan.Options{Delete: sf.delete, AllowEmptySource: sf.allowEmpty, Tolerance: sf.tolerance, Verb: "download"}
+	if reverse {
+		o.Verb = "upload"
+	}
+	switch {
+	case sf.sizeOnly && sf.checksum:
+		return o, usagef("--size-only and --checksum exclude each other")
+	case sf.sizeOnly:
+		o.Mode = syncplan.SizeOnly
+	case sf.checksum:
+		o.Mode = syncplan.Checksum
+	}
+	if sf.tolerance < 0 {
+		return o, usagef("--time-tolerance must not be negative")
+	}
+	f := &syncplan.Filter{}
+	for _, r := range sf.rules {
+		if r.kind == "exclude-from" {
+			file, err := os.Open(r.arg)
+			if err != nil {
+				return o, usagef("--exclude-from: %v", err)
+			}
+			err = f.ReadExcludes(file, r.arg)
+			file.Close()
+			if err != nil {
+				return o, usagef("--exclude-from: %v", err)
+			}
+			continue
+		}
+		rule, err := syncplan.NewRule(r.arg, r.kind == "include")
+		if err != nil {
+			return o, usagef("--%s: %v", r.kind, err)
+		}
+		f.Add(rule)
+	}
+	o.Filter = f
+	return o, nil
+}
+
+// missingSide is a target folder that does not exist yet: empty.
+type missingSide struct{}
+
+func (missingSide) List(context.Context, string, func(syncplan.Entry) error) error {
+	return fs.ErrNotExist
+}
+
+// syncMirror is mirror run as a plan: both trees are compared, the plan
+// is printed (--dry-run, --json) or run: folders created first, files
+// copied through the transfer queue, deletions last, each failure
+// listed.
+func (c *cli) syncMirror(ctx context.Context, t target, sf *syncFlags, reverse bool, parallel int, local string) error {
+	opts, err := sf.options(reverse)
+	if err != nil {
+		return err
+	}
+	remote := cleanRemote(t.Path)
+	// The local folder: a mirror source must exist; a missing target is
+	// created, except by a dry run, which plans its creation.
+	localRoot, err := filepath.Abs(local)
+	if err != nil {
+		return err
+	}
+	var localSide syncplan.Side = missingSide{}
+	if st, err := os.Stat(localRoot); err == nil && !st.IsDir() {
+		return fmt.Errorf("%s is not a directory", local)
+	} else if errors.Is(err, fs.ErrNotExist) && (reverse || !sf.dryRun) {
+		if reverse {
+			return err
+		}
+		if err := os.MkdirAll(localRoot, 0o755); err != nil {
+			return err
+		}
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if st, err := os.Stat(localRoot); err == nil && st.IsDir() {
+		l, err := syncplan.OpenLocal(localRoot)
+		if err != nil {
+			return err
+		}
+		defer l.Close()
+		localSide = l
+	}
+
+	login, err := c.loginFunc(t)
+	if err != nil {
+		return err
+	}
+	conn, err := login(ctx, true)
+	if err != nil {
+		return err
+	}
+	run := &planRun{c: c, t: t, remote: remote, localRoot: localRoot, reverse: reverse, conn: conn, login: login, parallel: parallel}
+	defer func() {
+		if run.conn != nil {
+			run.conn.Quit(context.WithoutCancel(ctx))
+		}
+	}()
+	if !reverse {
+		if err := checkRemoteDir(ctx, conn, remote); err != nil {
+			return fmt.Errorf("%s: %w", t, err)
+		}
+	}
+	rside := &syncplan.Remote{Conn: conn, Root: remote}
+	if opts.Mode == syncplan.Checksum {
+		algo, hash, err := serverHash(ctx, conn)
+		if err != nil {
+			return err
+		}
+		opts.Algo, rside.HashFunc = algo, hash
+	}
+	src, dst := syncplan.Side(rside), localSide
+	if reverse {
+		src, dst = localSide, rside
+	}
+	plan, err := syncplan.Build(ctx, src, dst, opts)
+	if err != nil {
+		return err
+	}
+	switch {
+	case sf.json:
+		err = plan.WriteJSON(c.stdout)
+	case sf.dryRun:
+		err = plan.WriteText(c.stdout)
+	}
+	if err != nil || sf.dryRun {
+		return err
+	}
+	return run.execute(ctx, plan.Actions)
+}
+
+// loginFunc asks for the password once and returns a function that
+// opens a logged-in connection with it; warn prints the plain-text
+// warning for a server that refused TLS.
+func (c *cli) loginFunc(t target) (func(ctx context.Context, warn bool) (*protocol.Conn, error), error) {
+	user, pass, err := c.credentials(t)
+	if err != nil {
+		return nil, err
+	}
+	opts, err := c.options(t)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, warn bool) (*protocol.Conn, error) {
+		conn, err := protocol.Dial(ctx, t.Addr(), opts)
+		if err != nil {
+			return nil, explainTLS(err)
+		}
+		if warn && conn.TLSRefused() {
+			fmt.Fprintf(c.stderr, "ferry: warning: %s refused AUTH TLS; continuing in plain text, the password and data are not encrypted (use ftpes:// to require TLS)\n", t.Host)
+		}
+		if err := conn.Login(ctx, user, pass); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("login to %s: %w", t.Host, err)
+		}
+		return conn, nil
+	}, nil
+}
+
+// planRun carries out a plan between a local folder and a server folder.
+type planRun struct {
+	c         *cli
+	t         target
+	remote    string // the server folder
+	localRoot string // the local folder (absolute)
+	reverse   bool   // upload
+	conn      *protocol.Conn
+	login     func(ctx context.Context, warn bool) (*protocol.Conn, error)
+	parallel  int
+	failed    int
+}
+
+func (r *planRun) fail(what string, err error) {
+	r.failed++
+	fmt.Fprintf(r.c.stderr, "ferry: failed: %s: %v\n", what, err)
+}
+
+// execute runs the actions (a plan's, or the part of it a user kept):
+// folders first, in plan order, then the files through a transfer queue,
+// then the deletions, contents before their folder.
+func (r *planRun) execute(ctx context.Context, actions []syncplan.Action) error {
+	var root *os.Root
+	if _, err := os.Stat(r.localRoot); err == nil {
+		if root, err = os.OpenRoot(r.localRoot); err != nil {
+			return err
+		}
+		defer root.Close()
+	}
+	var specs []transfers.Spec
+	for i := range actions {
+		a := &actions[i]
+		switch a.Op {
+		case syncplan.MakeDir:
+			if err := r.makeDir(ctx, root, a.Path); err != nil {
+				r.fail("create dir "+displayPath(a.Path), err)
+			}
+		case syncplan.Transfer:
+			s := transfers.Spec{
+				Site: r.t.String(), Direction: transfers.Download,
+				Remote: joinRemotePath(r.remote, a.Path), LocalRoot: r.localRoot, Local: a.Path,
+			}
+			if r.reverse {
+				s.Direction = transfers.Upload
+			} else {
+				s.Source = transfers.Facts{Known: true, Size: a.Size, ModTime: a.ModTime, Precision: a.Precision}
+			}
+			specs = append(specs, s)
+		}
+	}
+	var qerr error
+	if len(specs) > 0 {
+		qerr = r.transfer(ctx, specs)
+	}
+	if ctx.Err() != nil {
+		return qerr
+	}
+	if r.reverse && hasDeletes(actions) {
+		// The connection sat idle while the queue ran: the server may
+		// have dropped it.
+		if err := r.conn.Noop(ctx); err != nil {
+			r.conn.Close()
+			if r.conn, err = r.login(ctx, false); err != nil {
+				r.conn = nil
+				return errors.Join(qerr, fmt.Errorf("deletions not done: %w", err))
+			}
+		}
+	}
+	for i := range actions {
+		a := &actions[i]
+		if a.Op != syncplan.Delete {
+			continue
+		}
+		if err := r.delete(ctx, root, a); err != nil {
+			r.fail("delete "+displayPath(a.Path), err)
+		}
+	}
+	switch {
+	case qerr != nil && r.failed > 0:
+		return fmt.Errorf("%w; and %d other actions failed", qerr, r.failed)
+	case qerr != nil:
+		return qerr
+	case r.failed > 0:
+		return fmt.Errorf("%d actions failed", r.failed)
+	}
+	return nil
+}
+
+func hasDeletes(actions []syncplan.Action) bool {
+	for i := range actions {
+		if actions[i].Op == syncplan.Delete {
+			return true
+		}
+	}
+	return false
+}
+
+func displayPath(p string) string {
+	if p == "" {
+		return "./"
+	}
+	return p
+}
+
+// joinRemotePath puts a plan path under the server folder.
+func joinRemotePath(root, rel string) string {
+	switch {
+	case rel == "":
+		return root
+	case root == "":
+		return rel
+	case strings.HasSuffix(root, "/"):
+		return root + rel
+	}
+	return root + "/" + rel
+}
+
+// safeRel checks a plan path before it touches anything: relative, and
+// no element that could leave the folder.
+func safeRel(rel string) error {
+	for _, el := range strings.Split(rel, "/") {
+		if el == "" || el == "." || el == ".." || strings.ContainsAny(el, "\\\x00\r\n") {
+			return fmt.Errorf("%q is not a path inside the folder", rel)
+		}
+	}
+	return nil
+}
+
+// makeDir creates a target folder: under the local root, or on the
+// server (with its parents when it is the mirror root itself).
+func (r *planRun) makeDir(ctx context.Context, root *os.Root, rel string) error {
+	if !r.reverse {
+		if rel == "" {
+			return nil // made before planning
+		}
+		if err := safeRel(rel); err != nil {
+			return err
+		}
+		return root.MkdirAll(filepath.FromSlash(rel), 0o755)
+	}
+	if rel == "" {
+		return r.makeRemoteParents(ctx, r.remote)
+	}
+	if err := safeRel(rel); err != nil {
+		return err
+	}
+	_, err := r.conn.MakeDir(ctx, joinRemotePath(r.remote, rel))
+	return err
+}
+
+// makeRemoteParents creates a server folder and whichever of its parents
+// are missing.
+func (r *planRun) makeRemoteParents(ctx context.Context, dir string) error {
+	if dir == "" || dir == "/" {
+		return nil
+	}
+	var err error
+	p := ""
+	if strings.HasPrefix(dir, "/") {
+		p = "/"
+	}
+	for _, el := range strings.Split(strings.Trim(dir, "/"), "/") {
+		p = joinRemotePath(p, el)
+		_, err = r.conn.MakeDir(ctx, p) // a parent that exists says 550: only the last one counts
+	}
+	return err
+}
+
+// delete removes one target entry the plan lists: a file or link (never
+// what it points to) or a folder it emptied.
+func (r *planRun) delete(ctx context.Context, root *os.Root, a *syncplan.Action) error {
+	if err := safeRel(a.Path); err != nil {
+		return err
+	}
+	if !r.reverse {
+		return root.Remove(filepath.FromSlash(a.Path))
+	}
+	p := joinRemotePath(r.remote, a.Path)
+	if a.Dir {
+		return r.conn.RemoveDir(ctx, p)
+	}
+	return r.conn.Delete(ctx, p)
+}
+
+// transfer copies the plan's files through a queue of parallel workers
+// with the transfer verbs' progress line and failure report. The plan
+// has already decided, so an existing target is overwritten.
+func (r *planRun) transfer(ctx context.Context, specs []transfers.Spec) error {
+	parallel := r.parallel
+	if parallel == 0 {
+		parallel = defaultParallel
+	}
+	dial := func(ctx context.Context, _ string) (*protocol.Conn, error) { return r.login(ctx, false) }
+	q := transfers.New(transfers.Options{Dial: dial, Workers: min(parallel, len(specs)), Policy: transfers.Overwrite})
+	defer q.Close()
+	q.Add(specs...)
+	var show *progress
+	if f, ok := r.c.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		show = &progress{w: f, fd: int(f.Fd())}
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- q.Wait(ctx) }()
+	var err error
+	for done := false; !done; {
+		select {
+		case err = <-waited:
+			done = true
+		case <-q.Changed():
+		}
+		if show != nil {
+			show.draw(q.Window(0, 0))
+		}
+	}
+	snap := q.Snapshot()
+	if show != nil {
+		show.draw(snap)
+		show.end()
+	}
+	if err != nil {
+		return fmt.Errorf("interrupted; run the same command again to resume (partial downloads are kept as .part)")
+	}
+	return r.c.reportJobs(snap)
+}
+
+// serverHash picks the strongest checksum both this machine and the
+// server compute and returns a function asking the server for a file's.
+// It understands HASH (FEAT "HASH SHA-256*;MD5...", with OPTS HASH to
+// choose) and the older XSHA256, XSHA1, XMD5 and XCRC commands.
+func serverHash(ctx context.Context, conn *protocol.Conn) (string, func(context.Context, string, string) (string, error), error) {
+	feats, err := conn.Features(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	if v, ok := feats["HASH"]; ok {
+		offered := map[string]bool{}
+		for _, a := range strings.Split(v, ";") {
+			offered[strings.ToUpper(strings.TrimSuffix(strings.TrimSpace(a), "*"))] = true
+		}
+		for _, algo := range syncplan.Algorithms() {
+			if !offered[algo] {
+				continue
+			}
+			if _, err := conn.CmdExpect(ctx, "OPTS HASH "+algo, 2); err != nil {
+				return "", nil, err
+			}
+			return algo, func(ctx context.Context, p, _ string) (string, error) {
+				rep, err := conn.CmdExpect(ctx, "HASH "+p, 213)
+				if err != nil {
+					return "", err
+				}
+				// 213 ALGO START-END HEX NAME
+				f := strings.Fields(rep.Text())
+				if len(f) < 3 {
+					return "", fmt.Errorf("HASH reply not understood: %q", rep.Text())
+				}
+				return f[2], nil
+			}, nil
+		}
+	}
+	for _, x := range []struct{ cmd, algo string }{{"XSHA256", "SHA-256"}, {"XSHA1", "SHA-1"}, {"XMD5", "MD5"}, {"XCRC", "CRC32"}} {
+		if !conn.HasFeature(x.cmd) {
+			continue
+		}
+		cmd := x.cmd
+		return x.algo, func(ctx context.Context, p, _ string) (string, error) {
+			rep, err := conn.CmdExpect(ctx, cmd+" "+p, 2)
+			if err != nil {
+				return "", err
+			}
+			f := strings.Fields(rep.Text())
+			if len(f) == 0 {
+				return "", fmt.Errorf("%s reply not understood: %q", cmd, rep.Text())
+			}
+			return f[0], nil
+		}, nil
+	}
+	return "", nil, syncplan.ErrNoChecksum
+}
