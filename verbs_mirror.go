@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -171,7 +172,7 @@ func (c *cli) syncMirror(ctx context.Context, t target, sf *syncFlags, reverse b
 	}
 	rside := &syncplan.Remote{Conn: conn, Root: remote}
 	if opts.Mode == syncplan.Checksum {
-		algo, hash, err := serverHash(ctx, conn)
+		algo, hash, err := serverHash(conn)
 		if err != nil {
 			return err
 		}
@@ -449,57 +450,26 @@ func (r *planRun) transfer(ctx context.Context, specs []transfers.Spec) error {
 	return r.c.reportJobs(snap)
 }
 
-// serverHash picks the strongest checksum both this machine and the
-// server compute and returns a function asking the server for a file's.
-// It understands HASH (FEAT "HASH SHA-256*;MD5...", with OPTS HASH to
-// choose) and the older XSHA256, XSHA1, XMD5 and XCRC commands.
-func serverHash(ctx context.Context, conn *protocol.Conn) (string, func(context.Context, string, string) (string, error), error) {
-	feats, err := conn.Features(ctx)
-	if err != nil {
-		return "", nil, err
+// serverHash returns the checksum the server computes (the strongest
+// the engine knows of those it offers) and a function asking it for a
+// file's, as hex.
+func serverHash(conn *protocol.Conn) (string, func(context.Context, string, string) (string, error), error) {
+	method := conn.HashMethod()
+	algo, ok := strings.CutPrefix(method, "HASH ")
+	if !ok {
+		algo = map[string]string{"XSHA256": "SHA-256", "XSHA512": "SHA-512", "XSHA1": "SHA-1", "XMD5": "MD5", "XCRC": "CRC32"}[method]
 	}
-	if v, ok := feats["HASH"]; ok {
-		offered := map[string]bool{}
-		for _, a := range strings.Split(v, ";") {
-			offered[strings.ToUpper(strings.TrimSuffix(strings.TrimSpace(a), "*"))] = true
-		}
-		for _, algo := range syncplan.Algorithms() {
-			if !offered[algo] {
-				continue
-			}
-			if _, err := conn.CmdExpect(ctx, "OPTS HASH "+algo, 2); err != nil {
-				return "", nil, err
-			}
-			return algo, func(ctx context.Context, p, _ string) (string, error) {
-				rep, err := conn.CmdExpect(ctx, "HASH "+p, 213)
-				if err != nil {
-					return "", err
-				}
-				// 213 ALGO START-END HEX NAME
-				f := strings.Fields(rep.Text())
-				if len(f) < 3 {
-					return "", fmt.Errorf("HASH reply not understood: %q", rep.Text())
-				}
-				return f[2], nil
-			}, nil
-		}
+	if algo == "" {
+		return "", nil, syncplan.ErrNoChecksum
 	}
-	for _, x := range []struct{ cmd, algo string }{{"XSHA256", "SHA-256"}, {"XSHA1", "SHA-1"}, {"XMD5", "MD5"}, {"XCRC", "CRC32"}} {
-		if !conn.HasFeature(x.cmd) {
-			continue
+	return algo, func(ctx context.Context, p, want string) (string, error) {
+		d, err := conn.Hash(ctx, p)
+		if err != nil {
+			return "", err
 		}
-		cmd := x.cmd
-		return x.algo, func(ctx context.Context, p, _ string) (string, error) {
-			rep, err := conn.CmdExpect(ctx, cmd+" "+p, 2)
-			if err != nil {
-				return "", err
-			}
-			f := strings.Fields(rep.Text())
-			if len(f) == 0 {
-				return "", fmt.Errorf("%s reply not understood: %q", cmd, rep.Text())
-			}
-			return f[0], nil
-		}, nil
-	}
-	return "", nil, syncplan.ErrNoChecksum
+		if d.Algo != want {
+			return "", fmt.Errorf("the server answered %s with %s, not %s", d.Command, d.Algo, want)
+		}
+		return hex.EncodeToString(d.Sum), nil
+	}, nil
 }

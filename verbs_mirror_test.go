@@ -392,3 +392,38 @@ func TestMirrorPlanningFlagsAreCheckedAsUsage(t *testing.T) {
 		}
 	}
 }
+
+func TestMirrorChecksumFindsASameSizeSameTimeFileWhoseContentDiffers(t *testing.T) {
+	for _, reverse := range []bool{false, true} {
+		t.Run(map[bool]string{false: "download", true: "upload"}[reverse], func(t *testing.T) {
+			m := newMirrorCase(t, ftptest.ProFTPD, reverse,
+				map[string]string{"a.txt": "version 1", "b.txt": "identical", "sub/c.txt": "same here"},
+				map[string]string{"a.txt": "version 2", "b.txt": "identical", "sub/c.txt": "same here"})
+			// Same size and the same time on both sides.
+			at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+			for _, dir := range []string{m.srcDir, m.dstDir} {
+				for _, f := range []string{"a.txt", "b.txt", "sub/c.txt"} {
+					if err := os.Chtimes(filepath.Join(dir, f), at, at); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			code, out, errOut := ferry(t, m.args("--dry-run")...)
+			if code != 0 || !strings.HasPrefix(out, "summary\tfiles=0\t") {
+				t.Fatalf("size and time: exit %d %s\n%s", code, errOut, out)
+			}
+			verb := map[bool]string{false: "download", true: "upload"}[reverse]
+			code, out, errOut = ferry(t, m.args("--dry-run", "--checksum")...)
+			want := verb + "\tchecksum differs\t9\ta.txt\nsummary\tfiles=1\tbytes=9\tdirs=0\tdeletes=0\tskipped=0\tunchanged=2\n"
+			if code != 0 || out != want {
+				t.Fatalf("--checksum: exit %d %s\n%s\nwant\n%s", code, errOut, out, want)
+			}
+			if code, _, errOut = ferry(t, m.args("--checksum")...); code != 0 {
+				t.Fatalf("mirror --checksum: exit %d: %s", code, errOut)
+			}
+			if got := files(t, m.dstDir)["a.txt"]; got != "version 1" {
+				t.Errorf("target a.txt = %q after the mirror", got)
+			}
+		})
+	}
+}

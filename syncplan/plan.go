@@ -36,7 +36,7 @@ var (
 	// delete everything in the target (Options.AllowEmptySource allows it).
 	ErrEmptySource = errors.New("the source folder is empty: refusing to delete everything in the target (--allow-empty-source allows it)")
 	// ErrNoChecksum: a side cannot give checksums.
-	ErrNoChecksum = errors.New("the server offers no checksum command (HASH, XSHA256, XSHA1, XMD5 or XCRC)")
+	ErrNoChecksum = errors.New("--checksum: the server offers no checksum command (HASH, XSHA256, XSHA512, XSHA1, XMD5 or XCRC)")
 )
 
 // Options configure Build.

@@ -2,15 +2,10 @@ package syncplan
 
 import (
 	"context"
-	"crypto/md5"
-	"crypto/sha1"
-	"crypto/sha256"
-	"crypto/sha512"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
-	"hash/crc32"
 	"io"
 	"io/fs"
 	"os"
@@ -166,17 +161,8 @@ func (l *Local) Hash(ctx context.Context, rel, algo string) (string, error) {
 func Algorithms() []string { return []string{"SHA-256", "SHA-512", "SHA-1", "MD5", "CRC32"} }
 
 func newHash(algo string) (hash.Hash, error) {
-	switch algo {
-	case "SHA-256":
-		return sha256.New(), nil
-	case "SHA-512":
-		return sha512.New(), nil
-	case "SHA-1":
-		return sha1.New(), nil
-	case "MD5":
-		return md5.New(), nil
-	case "CRC32":
-		return crc32.NewIEEE(), nil
+	if h := protocol.NewHash(algo); h != nil {
+		return h, nil
 	}
 	return nil, fmt.Errorf("unknown checksum %q", algo)
 }
