@@ -427,3 +427,19 @@ func TestMirrorChecksumFindsASameSizeSameTimeFileWhoseContentDiffers(t *testing.
 		})
 	}
 }
+
+func TestMirrorExitsOneAndListsEachFailedAction(t *testing.T) {
+	m := newMirrorCase(t, ftptest.Pyftpdlib, false, map[string]string{"ok.txt": "ok", "secret.txt": "no", "sub/private": "x"}, nil)
+	for _, f := range []string{"site/secret.txt", "site/sub/private"} {
+		os.Chmod(m.s.Path(f), 0)
+		os.Chown(m.s.Path(f), 0, 0)
+	}
+	code, _, errOut := ferry(t, m.args()...)
+	if code != 1 || !strings.Contains(errOut, "failed: site/secret.txt") || !strings.Contains(errOut, "failed: site/sub/private") ||
+		!strings.Contains(errOut, "2 of 3 transfers failed") {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if got := files(t, m.local); !equalMaps(got, map[string]string{"ok.txt": "ok"}) {
+		t.Errorf("target %v: the rest did not go on", got)
+	}
+}
