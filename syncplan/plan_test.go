@@ -328,3 +328,29 @@ func TestWriteJSONPrintsOneObjectPerActionAndASummary(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", buf.String(), want)
 	}
 }
+
+func TestMarkOfComparesOneEntryWithItsNamesake(t *testing.T) {
+	file := func(size int64, at time.Time, p listing.Precision) *Entry {
+		return &Entry{Kind: File, Size: size, ModTime: at, Precision: p}
+	}
+	tests := []struct {
+		name        string
+		here, there *Entry
+		want        Mark
+	}{
+		{"nothing there", file(1, old, listing.TimeSecond), nil, OnlyHere},
+		{"file against folder", file(1, old, listing.TimeSecond), &Entry{Kind: Dir}, KindDiffers},
+		{"two folders", &Entry{Kind: Dir}, &Entry{Kind: Dir}, Same},
+		{"sizes differ, whatever the time", file(1, old.Add(time.Hour), listing.TimeSecond), file(2, old, listing.TimeSecond), SizeDiffers},
+		{"newer", file(1, old.Add(time.Hour), listing.TimeSecond), file(1, old, listing.TimeSecond), Newer},
+		{"older", file(1, old, listing.TimeSecond), file(1, old.Add(time.Hour), listing.TimeSecond), Older},
+		{"same minute on a minute listing", file(1, old.Add(30*time.Second), listing.TimeSecond), file(1, old, listing.TimeMinute), Same},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := MarkOf(tt.here, tt.there, 0); got != tt.want {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
