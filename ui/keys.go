@@ -21,6 +21,8 @@ type KeyMap struct {
 	Chmod, Delete                            key.Binding
 	Refresh, GoTo, Log, Connect, Help, Quit  key.Binding
 	Sites, Queue                             key.Binding
+	// The sync keys (compare.go, syncdialog.go).
+	Compare, SelectDiffering, SyncBrowse, Sync key.Binding
 }
 
 // DefaultKeyMap is the binding set users of mc and FileZilla expect.
@@ -61,7 +63,12 @@ func DefaultKeyMap() KeyMap {
 		Sites:        b([]string{"b", "f9"}, "b/F9", "site manager"),
 		Queue:        b([]string{"ctrl+t"}, "^T", "transfer queue"),
 		Help:         b([]string{"?"}, "?", "help"),
-		Quit:         b([]string{"f10", "q", "ctrl+c"}, "F10/q", "quit"),
+
+		Compare:         b([]string{"="}, "=", "compare panes"),
+		SelectDiffering: b([]string{"ctrl+d"}, "^D", "select differing"),
+		SyncBrowse:      b([]string{"ctrl+y"}, "^Y", "sync browsing"),
+		Sync:            b([]string{"ctrl+s"}, "^S", "sync dialog"),
+		Quit:            b([]string{"f10", "q", "ctrl+c"}, "F10/q", "quit"),
 	}
 }
 
@@ -74,9 +81,9 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Parent, k.SwitchPane},
-		{k.Select, k.Invert, k.SelectGlob, k.UnselectGlob, k.Filter, k.Hidden, k.Sort, k.ReverseSort},
+		{k.Select, k.Invert, k.SelectGlob, k.UnselectGlob, k.Filter, k.Hidden, k.Sort, k.ReverseSort, k.Compare, k.SelectDiffering},
 		{k.View, k.Edit, k.Copy, k.Move, k.Rename, k.Mkdir, k.Chmod, k.Delete},
-		{k.Refresh, k.GoTo, k.Log, k.Connect, k.Sites, k.Queue, k.Help, k.Quit},
+		{k.Refresh, k.GoTo, k.Log, k.Connect, k.Sites, k.Queue, k.SyncBrowse, k.Sync, k.Help, k.Quit},
 	}
 }
 
@@ -92,6 +99,8 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"chmod": &k.Chmod, "delete": &k.Delete, "refresh": &k.Refresh, "goto": &k.GoTo,
 		"log": &k.Log, "connect": &k.Connect, "help": &k.Help, "quit": &k.Quit,
 		"sites": &k.Sites, "queue": &k.Queue,
+		"compare": &k.Compare, "select_differing": &k.SelectDiffering,
+		"sync_browse": &k.SyncBrowse, "sync": &k.Sync,
 	}
 }
 

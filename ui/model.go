@@ -116,6 +116,8 @@ type Model struct {
 	moves map[transfers.ID]moveSource
 
 	history *history // quick-connect URLs, walked with up and down
+
+	sync syncState // compare view and synchronized browsing (compare.go)
 }
 
 // moveSource is what a finished move removes.
@@ -314,6 +316,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case enqueueMsg:
 		m.enqueueConfirmed(msg)
 		return m, nil
+	case syncRanMsg:
+		return m, m.syncRan(msg)
 	case startTransferMsg:
 		m.running++
 		m.setStatus("transferring…", false)
@@ -363,6 +367,7 @@ func (m *Model) listed(msg listedMsg) tea.Cmd {
 	}
 	v.err = nil
 	v.model.SetListing(msg.dir, msg.entries, msg.focus)
+	m.updateMarks()
 	return nil
 }
 
@@ -455,9 +460,23 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.SwitchPane):
 		m.active = 1 - m.active
 	case key.Matches(msg, k.Open):
+		if e := p.Current(); e != nil && e.Kind == listing.Dir && !e.Unsafe() && v.fs != nil {
+			return m, tea.Batch(m.open(v), m.browseInto(e.RawName))
+		}
 		return m, m.open(v)
 	case key.Matches(msg, k.Parent):
+		if v.fs != nil && v.fs.Parent(p.Dir()) != p.Dir() {
+			return m, tea.Batch(m.parent(v), m.browseUp())
+		}
 		return m, m.parent(v)
+	case key.Matches(msg, k.Compare):
+		m.toggleCompare()
+	case key.Matches(msg, k.SelectDiffering):
+		m.selectDiffering()
+	case key.Matches(msg, k.SyncBrowse):
+		m.toggleBrowse()
+	case key.Matches(msg, k.Sync):
+		return m, m.openSyncDialog()
 	case key.Matches(msg, k.SelectGlob), key.Matches(msg, k.UnselectGlob):
 		on := key.Matches(msg, k.SelectGlob)
 		title := "Select files matching"
