@@ -443,3 +443,22 @@ func TestMirrorExitsOneAndListsEachFailedAction(t *testing.T) {
 		t.Errorf("target %v: the rest did not go on", got)
 	}
 }
+
+func TestMirrorReverseCreatesAMissingServerFolderOnEveryServer(t *testing.T) {
+	for _, kind := range ftptest.AllKinds {
+		t.Run(string(kind), func(t *testing.T) {
+			m := newMirrorCase(t, kind, true, map[string]string{"a.txt": "a", "sub/b.txt": "b"}, nil)
+			m.url += "/new/deeper"
+			code, out, errOut := ferry(t, m.args("--dry-run")...)
+			if code != 0 || !strings.HasPrefix(out, "create dir\tnew\t0\t./\n") {
+				t.Fatalf("dry run: exit %d %s\n%s", code, errOut, out)
+			}
+			if code, _, errOut := ferry(t, m.args()...); code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			if got := files(t, m.s.Path("site/new/deeper")); !equalMaps(got, map[string]string{"a.txt": "a", "sub/b.txt": "b"}) {
+				t.Errorf("server has %v", got)
+			}
+		})
+	}
+}

@@ -216,9 +216,10 @@ func joinRemote(root, rel string) string {
 	return root + "/" + rel
 }
 
-// List implements Side. A folder the server refuses to list with a
-// permanent error counts as missing when it is the root (servers say
-// 550 for both); lines the parser did not understand fail the listing,
+// List implements Side. A root folder the server refuses to list with a
+// permanent error, or says it could not open, counts as missing (servers
+// say 550 for both, vsftpd a 226 that admits the failure): as a target it
+// is then created, as a source the plan fails; lines the parser did not understand fail the listing,
 // since a plan built without them could delete what it cannot see.
 func (r *Remote) List(ctx context.Context, dir string, fn func(Entry) error) error {
 	p := r.Path(dir)
@@ -245,7 +246,7 @@ func (r *Remote) List(ctx context.Context, dir string, fn func(Entry) error) err
 		if ferr != nil {
 			return ferr
 		}
-		if dir == "" && errors.Is(err, protocol.ErrPermanent) {
+		if dir == "" && (errors.Is(err, protocol.ErrPermanent) || errors.Is(err, protocol.ErrNotListable)) {
 			return fmt.Errorf("%w: %w", fs.ErrNotExist, err)
 		}
 		return err
