@@ -454,11 +454,7 @@ func (r *planRun) transfer(ctx context.Context, specs []transfers.Spec) error {
 // the engine knows of those it offers) and a function asking it for a
 // file's, as hex.
 func serverHash(conn *protocol.Conn) (string, func(context.Context, string, string) (string, error), error) {
-	method := conn.HashMethod()
-	algo, ok := strings.CutPrefix(method, "HASH ")
-	if !ok {
-		algo = map[string]string{"XSHA256": "SHA-256", "XSHA512": "SHA-512", "XSHA1": "SHA-1", "XMD5": "MD5", "XCRC": "CRC32"}[method]
-	}
+	algo, _ := conn.HashMethod()
 	if algo == "" {
 		return "", nil, syncplan.ErrNoChecksum
 	}
