@@ -192,8 +192,22 @@ func (c *cli) syncMirror(ctx context.Context, t target, sf *syncFlags, reverse b
 	case sf.dryRun:
 		err = plan.WriteText(c.stdout)
 	}
-	if err != nil || sf.dryRun {
+	if err != nil {
 		return err
+	}
+	if sf.dryRun {
+		if n := reportPlanErrors(c, plan.Actions); n > 0 {
+			return fmt.Errorf("the plan has %d folder(s) it could not walk", n)
+		}
+		return nil
+	}
+	if !reverse {
+		// One mirror at a time writes into a local folder.
+		unlock, err := lockFolder(localRoot)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 	}
 	return run.execute(ctx, plan.Actions)
 }
@@ -263,6 +277,8 @@ func (r *planRun) execute(ctx context.Context, actions []syncplan.Action) error 
 			if err := r.makeDir(ctx, root, a.Path); err != nil {
 				r.fail("create dir "+displayPath(a.Path), err)
 			}
+		case syncplan.Error:
+			r.fail(displayPath(a.Path), errors.New(a.Reason))
 		case syncplan.Transfer:
 			s := transfers.Spec{
 				Site: r.t.String(), Direction: transfers.Download,
@@ -312,6 +328,19 @@ func (r *planRun) execute(ctx context.Context, actions []syncplan.Action) error 
 		return fmt.Errorf("%d actions failed", r.failed)
 	}
 	return nil
+}
+
+// reportPlanErrors lists the folders a plan could not walk and returns
+// how many there were.
+func reportPlanErrors(c *cli, actions []syncplan.Action) int {
+	n := 0
+	for _, a := range actions {
+		if a.Op == syncplan.Error {
+			n++
+			fmt.Fprintf(c.stderr, "ferry: failed: %s/: %s\n", a.Path, a.Reason)
+		}
+	}
+	return n
 }
 
 func hasDeletes(actions []syncplan.Action) bool {
@@ -419,7 +448,11 @@ func (r *planRun) transfer(ctx context.Context, specs []transfers.Spec) error {
 		parallel = defaultParallel
 	}
 	dial := func(ctx context.Context, _ string) (*protocol.Conn, error) { return r.login(ctx, false) }
-	q := transfers.New(transfers.Options{Dial: dial, Workers: min(parallel, len(specs)), Policy: transfers.Overwrite})
+	partials, err := transfers.DefaultPartialsDir()
+	if err != nil {
+		return err
+	}
+	q := transfers.New(transfers.Options{Dial: dial, Workers: min(parallel, len(specs)), Policy: transfers.Overwrite, PartialsDir: partials})
 	defer q.Close()
 	q.Add(specs...)
 	var show *progress
@@ -428,7 +461,6 @@ func (r *planRun) transfer(ctx context.Context, specs []transfers.Spec) error {
 	}
 	waited := make(chan error, 1)
 	go func() { waited <- q.Wait(ctx) }()
-	var err error
 	for done := false; !done; {
 		select {
 		case err = <-waited:
@@ -439,15 +471,14 @@ func (r *planRun) transfer(ctx context.Context, specs []transfers.Spec) error {
 			show.draw(q.Window(0, 0))
 		}
 	}
-	snap := q.Snapshot()
 	if show != nil {
-		show.draw(snap)
+		show.draw(q.Window(0, 0))
 		show.end()
 	}
 	if err != nil {
 		return fmt.Errorf("interrupted; run the same command again to resume (partial downloads are kept as .part)")
 	}
-	return r.c.reportJobs(snap)
+	return r.c.reportJobs(q)
 }
 
 // serverHash returns the checksum the server computes (the strongest

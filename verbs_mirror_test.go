@@ -169,7 +169,7 @@ delete	not in source	8	old/dir/x.txt
 delete	not in source	0	old/dir/
 delete	not in source	0	old/
 delete	not in source	20	stale.txt
-summary	files=6	bytes=51	dirs=6	deletes=5	skipped=1	unchanged=1
+summary	files=6	bytes=51	dirs=6	deletes=5	skipped=1	unchanged=1	errors=0
 `, "VERB", verb)
 			// cache/ exists on the target: it is entered, not created,
 			// and its local-only file is deleted.
@@ -414,7 +414,7 @@ func TestMirrorChecksumFindsASameSizeSameTimeFileWhoseContentDiffers(t *testing.
 			}
 			verb := map[bool]string{false: "download", true: "upload"}[reverse]
 			code, out, errOut = ferry(t, m.args("--dry-run", "--checksum")...)
-			want := verb + "\tchecksum differs\t9\ta.txt\nsummary\tfiles=1\tbytes=9\tdirs=0\tdeletes=0\tskipped=0\tunchanged=2\n"
+			want := verb + "\tchecksum differs\t9\ta.txt\nsummary\tfiles=1\tbytes=9\tdirs=0\tdeletes=0\tskipped=0\tunchanged=2\terrors=0\n"
 			if code != 0 || out != want {
 				t.Fatalf("--checksum: exit %d %s\n%s\nwant\n%s", code, errOut, out, want)
 			}

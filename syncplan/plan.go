@@ -57,6 +57,9 @@ type Options struct {
 	Filter *Filter
 	// Verb is the word for a copy in the plan: "download" or "upload".
 	Verb string
+	// MaxDepth bounds how many folders deep the walk goes (a server can
+	// show a folder inside itself); 0 means DefaultMaxDepth.
+	MaxDepth int
 }
 
 // Op is what an action does.
@@ -67,7 +70,13 @@ const (
 	Transfer           // copy a file from the source
 	Delete             // remove a file, link or (emptied) folder from the target
 	Skip               // leave an entry alone; Reason says why
+	// Error is a folder the plan could not walk (a loop, too deep); the
+	// target cannot match the source, so a mirror with one fails.
+	Error
 )
+
+// DefaultMaxDepth bounds how deep a walk goes when Options.MaxDepth is 0.
+const DefaultMaxDepth = 64
 
 // Reasons for a Transfer.
 const (
@@ -104,6 +113,7 @@ type Summary struct {
 	Deletes   int   `json:"deletes"`
 	Skipped   int   `json:"skipped"`
 	Unchanged int   `json:"unchanged"` // files already the same on both sides
+	Errors    int   `json:"errors"`    // folders that could not be walked
 }
 
 // Plan is what Build found: folders to create and files to copy in walk
@@ -128,6 +138,8 @@ func (p *Plan) Name(a *Action) string {
 		return p.Verb
 	case Delete:
 		return "delete"
+	case Error:
+		return "error"
 	}
 	return "skip"
 }
@@ -137,6 +149,9 @@ func (p *Plan) Name(a *Action) string {
 // neither. A source folder that cannot be listed fails the whole plan:
 // a plan built without it could delete what it cannot see.
 func Build(ctx context.Context, src, dst Side, opts Options) (*Plan, error) {
+	if opts.MaxDepth <= 0 {
+		opts.MaxDepth = DefaultMaxDepth
+	}
 	b := &builder{ctx: ctx, src: src, dst: dst, opts: opts, plan: &Plan{Verb: opts.Verb}}
 	if opts.Mode == Checksum {
 		sh, ok1 := src.(Hasher)
@@ -160,6 +175,9 @@ type builder struct {
 	opts             Options
 	plan             *Plan
 	deletes          []Action
+	// seen holds the identities (Entry.ID) of the folders the walk is
+	// inside of, to stop at a folder that contains itself.
+	seen []string
 }
 
 // readDir lists one folder of a side, sorted by name.
@@ -195,6 +213,8 @@ func (b *builder) add(a Action) {
 		s.Deletes++
 	case Skip:
 		s.Skipped++
+	case Error:
+		s.Errors++
 	}
 	if a.Op == Delete {
 		b.deletes = append(b.deletes, a)
@@ -206,7 +226,11 @@ func (b *builder) add(a Action) {
 // addLate adds a skip met while planning deletions: it is listed with
 // them, at the end.
 func (b *builder) addLate(a Action) {
-	b.plan.Summary.Skipped++
+	if a.Op == Error {
+		b.plan.Summary.Errors++
+	} else {
+		b.plan.Summary.Skipped++
+	}
 	b.deletes = append(b.deletes, a)
 }
 
@@ -289,6 +313,12 @@ func (b *builder) pair(dir string, s, d *Entry) error {
 		return nil
 	}
 	if isDir {
+		if reason := b.unwalkable(rel, s); reason != "" {
+			b.add(Action{Op: Error, Path: rel, Dir: true, Reason: reason})
+			return nil
+		}
+		b.seen = append(b.seen, s.ID)
+		defer func() { b.seen = b.seen[:len(b.seen)-1] }()
 		switch {
 		case d == nil:
 			b.add(Action{Op: MakeDir, Path: rel, Dir: true, Reason: ReasonNew})
@@ -320,6 +350,18 @@ func (b *builder) pair(dir string, s, d *Entry) error {
 	}
 	copyAs(reason)
 	return nil
+}
+
+// unwalkable says why the folder e at rel must not be entered: it is one
+// the walk is already inside of, or too deep. "" lets it be walked.
+func (b *builder) unwalkable(rel string, e *Entry) string {
+	if e.ID != "" && slices.Contains(b.seen, e.ID) {
+		return "folder loop: a folder this walk is already inside of; not followed"
+	}
+	if strings.Count(rel, "/")+1 > b.opts.MaxDepth {
+		return fmt.Sprintf("deeper than %d folders: not walked", b.opts.MaxDepth)
+	}
+	return ""
 }
 
 // differs returns why the source file s must be copied over the target
@@ -400,7 +442,13 @@ func (b *builder) extra(dir string, d *Entry) error {
 		b.add(Action{Op: Delete, Path: rel, Reason: ReasonNotInSource, Size: d.Size})
 		return nil
 	}
+	if reason := b.unwalkable(rel, d); reason != "" {
+		b.addLate(Action{Op: Error, Path: rel, Dir: true, Reason: reason + "; not deleted"})
+		return nil
+	}
+	b.seen = append(b.seen, d.ID)
 	emptied, err := b.deleteTree(rel)
+	b.seen = b.seen[:len(b.seen)-1]
 	if err != nil {
 		return err
 	}
@@ -457,11 +505,15 @@ func display(p string, dir bool) string {
 //
 //	ACTION	REASON	SIZE	PATH
 //
-// ACTION is "create dir", "download" or "upload", "delete" or "skip";
+// ACTION is "create dir", "download" or "upload", "delete", "skip" or
+// "error";
 // SIZE is in bytes (-1 unknown, 0 for folders); PATH is relative to the
 // mirror root, a folder's ends in '/'. The last line is the summary:
 //
-//	summary	files=N	bytes=N	dirs=N	deletes=N	skipped=N	unchanged=N
+//	summary	files=N	bytes=N	dirs=N	deletes=N	skipped=N	unchanged=N	errors=N
+//
+// An "error" line is a folder the walk could not enter (a folder inside
+// itself, too deep); a plan with one cannot make the target match.
 func (p *Plan) WriteText(w io.Writer) error {
 	var sb strings.Builder
 	for i := range p.Actions {
@@ -480,8 +532,8 @@ func (p *Plan) WriteText(w io.Writer) error {
 		}
 	}
 	s := p.Summary
-	_, err := fmt.Fprintf(w, "summary\tfiles=%d\tbytes=%d\tdirs=%d\tdeletes=%d\tskipped=%d\tunchanged=%d\n",
-		s.Files, s.Bytes, s.Dirs, s.Deletes, s.Skipped, s.Unchanged)
+	_, err := fmt.Fprintf(w, "summary\tfiles=%d\tbytes=%d\tdirs=%d\tdeletes=%d\tskipped=%d\tunchanged=%d\terrors=%d\n",
+		s.Files, s.Bytes, s.Dirs, s.Deletes, s.Skipped, s.Unchanged, s.Errors)
 	return err
 }
 
@@ -539,6 +591,8 @@ func (p *Plan) Counts(keep func(i int) bool) Summary {
 			s.Deletes++
 		case Skip:
 			s.Skipped++
+		case Error:
+			s.Errors++
 		}
 	}
 	return s

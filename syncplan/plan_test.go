@@ -98,7 +98,7 @@ func TestBuildPlansCopiesDeletionsAndSkipsInTheDocumentedFormat(t *testing.T) {
 				"download\tnewer\t3\tc.txt\n" +
 				"create dir\tnew\t0\tsub/\n" +
 				"download\tnew\t4\tsub/d.txt\n" +
-				"summary\tfiles=4\tbytes=13\tdirs=1\tdeletes=0\tskipped=0\tunchanged=0\n",
+				"summary\tfiles=4\tbytes=13\tdirs=1\tdeletes=0\tskipped=0\tunchanged=0\terrors=0\n",
 		},
 		{
 			name:  "an older source of the same size is left alone",
@@ -106,7 +106,7 @@ func TestBuildPlansCopiesDeletionsAndSkipsInTheDocumentedFormat(t *testing.T) {
 			dst:   map[string]string{"a.txt": "AAA"},
 			times: map[string]time.Time{"a.txt": old.Add(time.Hour)},
 			opts:  Options{Verb: "upload"},
-			want:  "summary\tfiles=0\tbytes=0\tdirs=0\tdeletes=0\tskipped=0\tunchanged=1\n",
+			want:  "summary\tfiles=0\tbytes=0\tdirs=0\tdeletes=0\tskipped=0\tunchanged=1\terrors=0\n",
 		},
 		{
 			name:  "a time within the tolerance is the same time",
@@ -114,7 +114,7 @@ func TestBuildPlansCopiesDeletionsAndSkipsInTheDocumentedFormat(t *testing.T) {
 			dst:   map[string]string{"a.txt": "AAA"},
 			times: map[string]time.Time{"a.txt": old.Add(-30 * time.Second)},
 			opts:  Options{Verb: "upload", Tolerance: time.Minute},
-			want:  "summary\tfiles=0\tbytes=0\tdirs=0\tdeletes=0\tskipped=0\tunchanged=1\n",
+			want:  "summary\tfiles=0\tbytes=0\tdirs=0\tdeletes=0\tskipped=0\tunchanged=1\terrors=0\n",
 		},
 		{
 			name:  "size-only ignores times",
@@ -122,7 +122,7 @@ func TestBuildPlansCopiesDeletionsAndSkipsInTheDocumentedFormat(t *testing.T) {
 			dst:   map[string]string{"a.txt": "AAA"},
 			times: map[string]time.Time{"a.txt": old.Add(-time.Hour)},
 			opts:  Options{Verb: "upload", Mode: SizeOnly},
-			want:  "summary\tfiles=0\tbytes=0\tdirs=0\tdeletes=0\tskipped=0\tunchanged=1\n",
+			want:  "summary\tfiles=0\tbytes=0\tdirs=0\tdeletes=0\tskipped=0\tunchanged=1\terrors=0\n",
 		},
 		{
 			name: "delete lists extra files and folders last, contents first",
@@ -134,7 +134,7 @@ func TestBuildPlansCopiesDeletionsAndSkipsInTheDocumentedFormat(t *testing.T) {
 				"delete\tnot in source\t1\tgone/z.txt\n" +
 				"delete\tnot in source\t0\tgone/\n" +
 				"delete\tnot in source\t2\told.txt\n" +
-				"summary\tfiles=0\tbytes=0\tdirs=0\tdeletes=5\tskipped=0\tunchanged=1\n",
+				"summary\tfiles=0\tbytes=0\tdirs=0\tdeletes=5\tskipped=0\tunchanged=1\terrors=0\n",
 		},
 		{
 			name: "excluded entries are neither copied nor deleted",
@@ -146,7 +146,7 @@ func TestBuildPlansCopiesDeletionsAndSkipsInTheDocumentedFormat(t *testing.T) {
 				"download\tnew\t1\tok.txt\n" +
 				"delete\tnot in source\t1\told/f\n" +
 				"skip\tholds excluded entries: not deleted\t0\told/\n" +
-				"summary\tfiles=1\tbytes=1\tdirs=0\tdeletes=1\tskipped=3\tunchanged=0\n",
+				"summary\tfiles=1\tbytes=1\tdirs=0\tdeletes=1\tskipped=3\tunchanged=0\terrors=0\n",
 		},
 		{
 			name: "a name that needs escaping is printed quoted on one line",
@@ -154,7 +154,7 @@ func TestBuildPlansCopiesDeletionsAndSkipsInTheDocumentedFormat(t *testing.T) {
 			dst:  map[string]string{},
 			opts: Options{Verb: "upload"},
 			want: "skip\tunsafe name\t1\t\"back\\\\slash.txt\"\n" +
-				"summary\tfiles=0\tbytes=0\tdirs=0\tdeletes=0\tskipped=1\tunchanged=0\n",
+				"summary\tfiles=0\tbytes=0\tdirs=0\tdeletes=0\tskipped=1\tunchanged=0\terrors=0\n",
 		},
 	}
 	for _, tt := range tests {
@@ -183,7 +183,7 @@ func TestBuildSkipsSymbolicLinksOnBothSidesAndDeletesOnlyTheLink(t *testing.T) {
 	p.WriteText(&buf)
 	want := "skip\tsymbolic link: not followed\t" + itoa(mustLstat(t, filepath.Join(sd, "link"))) + "\tlink\n" +
 		"delete\tnot in source\t" + itoa(mustLstat(t, filepath.Join(dd, "stale-link"))) + "\tstale-link\n" +
-		"summary\tfiles=0\tbytes=0\tdirs=0\tdeletes=1\tskipped=1\tunchanged=0\n"
+		"summary\tfiles=0\tbytes=0\tdirs=0\tdeletes=1\tskipped=1\tunchanged=0\terrors=0\n"
 	if buf.String() != want {
 		t.Errorf("plan:\n%s\nwant:\n%s", buf.String(), want)
 	}
@@ -322,7 +322,7 @@ func TestWriteJSONPrintsOneObjectPerActionAndASummary(t *testing.T) {
 	}
 	want := `{"action":"create dir","reason":"new","size":0,"path":"d","dir":true}
 {"action":"upload","reason":"new","size":5,"path":"d/a b.txt"}
-{"action":"summary","files":1,"bytes":5,"dirs":1,"deletes":0,"skipped":0,"unchanged":0}
+{"action":"summary","files":1,"bytes":5,"dirs":1,"deletes":0,"skipped":0,"unchanged":0,"errors":0}
 `
 	if buf.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", buf.String(), want)
@@ -353,4 +353,54 @@ func TestMarkOfComparesOneEntryWithItsNamesake(t *testing.T) {
 			}
 		})
 	}
+}
+
+// loopSide is a server whose folder "self" is the folder it is in (by
+// its unique identity), as a link on the server shows it.
+type loopSide struct{}
+
+func (loopSide) List(_ context.Context, dir string, fn func(Entry) error) error {
+	if err := fn(Entry{Name: "f", Kind: File, Size: 1}); err != nil {
+		return err
+	}
+	return fn(Entry{Name: "self", Kind: Dir, ID: "unique:top"})
+}
+
+func TestBuildStopsAtAFolderInsideItselfAndAtTheDepthBound(t *testing.T) {
+	tests := []struct {
+		name     string
+		src, dst Side
+		opts     Options
+		want     string // the error line
+	}{
+		{"source loop", loopSide{}, openLocal(t, t.TempDir()), Options{}, "error\tfolder loop: a folder this walk is already inside of; not followed\t0\tself/self/\n"},
+		{"target loop with delete", openLocal(t, t.TempDir()), loopSide{}, Options{Delete: true, AllowEmptySource: true}, "error\tfolder loop: a folder this walk is already inside of; not followed; not deleted\t0\tself/self/\n"},
+		{"too deep", loopSide{}, openLocal(t, t.TempDir()), Options{MaxDepth: 3}, "error\tdeeper than 3 folders: not walked\t0\tself/self/self/self/\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.name == "too deep" {
+				tt.src = idless{loopSide{}}
+			}
+			p, err := Build(context.Background(), tt.src, tt.dst, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			p.WriteText(&buf)
+			if !strings.Contains(buf.String(), tt.want) || p.Summary.Errors != 1 {
+				t.Errorf("plan:\n%s\nwant a line %q and errors=1", buf.String(), tt.want)
+			}
+		})
+	}
+}
+
+// idless hides folder identities, as a LIST listing does.
+type idless struct{ Side }
+
+func (s idless) List(ctx context.Context, dir string, fn func(Entry) error) error {
+	return s.Side.List(ctx, dir, func(e Entry) error {
+		e.ID = ""
+		return fn(e)
+	})
 }

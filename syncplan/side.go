@@ -39,6 +39,9 @@ type Entry struct {
 	// would leave the folder ("..", a slash or backslash, a control
 	// character).
 	Unsafe bool
+	// ID is the side's identity of a folder when it has one (the MLSD
+	// unique fact), so a walk stops at a folder that contains itself.
+	ID string
 }
 
 // Side is one of the two trees a plan compares. List calls fn for every
@@ -226,6 +229,9 @@ func (r *Remote) List(ctx context.Context, dir string, fn func(Entry) error) err
 	var ferr error
 	l, err := r.Conn.ListFunc(ctx, p, func(le *listing.Entry) error {
 		e := Entry{Name: le.RawName, Size: le.Size, ModTime: le.ModTime, Precision: le.Precision, Unsafe: le.Unsafe()}
+		if le.Unique != "" {
+			e.ID = "unique:" + le.Unique
+		}
 		switch le.Kind {
 		case listing.File:
 			e.Kind = File

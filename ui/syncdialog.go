@@ -207,8 +207,8 @@ func (m *Model) syncRan(msg syncRanMsg) tea.Cmd {
 }
 
 // syncDialog shows a plan, one line per action with a checkbox, and runs
-// the lines left ticked. Skips are shown for information and cannot be
-// ticked; deletions come last, in the error colour, and running any of
+// the lines left ticked. Skips and errors are shown for information and
+// cannot be ticked; deletions come last, in the error colour, and running any of
 // them needs a second, explicit yes.
 type syncDialog struct {
 	title, target string
@@ -246,7 +246,7 @@ func (d *syncDialog) Update(msg tea.Msg) (dialog, tea.Cmd) {
 		if d.plan != nil {
 			d.keep = make([]bool, len(d.plan.Actions))
 			for i := range d.keep {
-				d.keep[i] = d.plan.Actions[i].Op != syncplan.Skip
+				d.keep[i] = tickable(&d.plan.Actions[i])
 			}
 		}
 		return d, nil
@@ -288,14 +288,14 @@ func (d *syncDialog) key(k tea.KeyPressMsg) (dialog, tea.Cmd) {
 	case key.Matches(k, keys.Bottom):
 		d.move(n)
 	case key.Matches(k, keys.Toggle):
-		if n > 0 && d.plan.Actions[d.cursor].Op != syncplan.Skip {
+		if n > 0 && tickable(&d.plan.Actions[d.cursor]) {
 			d.keep[d.cursor] = !d.keep[d.cursor]
 		}
 		d.move(1)
 	case key.Matches(k, keys.All):
 		on := d.Counts() == (syncplan.Summary{Unchanged: d.plan.Summary.Unchanged})
 		for i := range d.keep {
-			d.keep[i] = on && d.plan.Actions[i].Op != syncplan.Skip
+			d.keep[i] = on && tickable(&d.plan.Actions[i])
 		}
 	case key.Matches(k, keys.Run):
 		c := d.Counts()
@@ -326,7 +326,7 @@ func (d *syncDialog) move(delta int) {
 func (d *syncDialog) Kept() []syncplan.Action {
 	var out []syncplan.Action
 	for i, a := range d.plan.Actions {
-		if d.keep[i] && a.Op != syncplan.Skip {
+		if d.keep[i] && tickable(&a) {
 			out = append(out, a)
 		}
 	}
@@ -335,8 +335,12 @@ func (d *syncDialog) Kept() []syncplan.Action {
 
 // Counts totals the ticked lines.
 func (d *syncDialog) Counts() syncplan.Summary {
-	return d.plan.Counts(func(i int) bool { return d.keep[i] && d.plan.Actions[i].Op != syncplan.Skip })
+	return d.plan.Counts(func(i int) bool { return d.keep[i] && tickable(&d.plan.Actions[i]) })
 }
+
+// tickable reports whether a plan line is something to run: skips and
+// errors are shown for information.
+func tickable(a *syncplan.Action) bool { return a.Op != syncplan.Skip && a.Op != syncplan.Error }
 
 func (d *syncDialog) View(s *Styles, width, height int) string {
 	w := min(max(width-6, 30), 110)
@@ -380,7 +384,7 @@ func (d *syncDialog) line(s *Styles, i, width int) string {
 	a := &d.plan.Actions[i]
 	box := "[ ]"
 	switch {
-	case a.Op == syncplan.Skip:
+	case !tickable(a):
 		box = "   "
 	case d.keep[i]:
 		box = "[x]"
@@ -398,7 +402,7 @@ func (d *syncDialog) line(s *Styles, i, width int) string {
 	switch {
 	case i == d.cursor:
 		return s.Cursor.Render(line)
-	case a.Op == syncplan.Delete:
+	case a.Op == syncplan.Delete, a.Op == syncplan.Error:
 		return s.Error.Render(line)
 	case a.Op == syncplan.Skip:
 		return s.Dim.Render(line)
