@@ -51,10 +51,10 @@ func syncGolden(t *testing.T, steps ...step) *Model {
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 30))
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
 		return bytes.Contains(b, []byte("logo.png")) && bytes.Contains(b, []byte("notes.txt"))
-	}, teatest.WithDuration(5*time.Second))
+	}, teatest.WithDuration(15*time.Second))
 	for _, st := range steps {
 		tm.Send(st.key)
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(st.wait)) }, teatest.WithDuration(5*time.Second))
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(st.wait)) }, teatest.WithDuration(15*time.Second))
 	}
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
