@@ -130,19 +130,20 @@ func (c *cli) syncMirror(ctx context.Context, t target, sf *syncFlags, reverse b
 		return err
 	}
 	var localSide syncplan.Side = missingSide{}
-	if st, err := os.Stat(localRoot); err == nil && !st.IsDir() {
+	st, err := os.Stat(localRoot)
+	switch {
+	case err == nil && !st.IsDir():
 		return fmt.Errorf("%s is not a directory", local)
-	} else if errors.Is(err, fs.ErrNotExist) && (reverse || !sf.dryRun) {
-		if reverse {
-			return err
-		}
+	case errors.Is(err, fs.ErrNotExist) && !reverse && !sf.dryRun:
 		if err := os.MkdirAll(localRoot, 0o755); err != nil {
 			return err
 		}
-	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	case errors.Is(err, fs.ErrNotExist) && !reverse:
+		// A dry run plans the folder's creation and makes nothing.
+	case err != nil:
 		return err
 	}
-	if st, err := os.Stat(localRoot); err == nil && st.IsDir() {
+	if err == nil || !sf.dryRun { // it exists, or was just made
 		l, err := syncplan.OpenLocal(localRoot)
 		if err != nil {
 			return err

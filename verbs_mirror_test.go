@@ -462,3 +462,19 @@ func TestMirrorReverseCreatesAMissingServerFolderOnEveryServer(t *testing.T) {
 		})
 	}
 }
+
+func TestMirrorDryRunIntoAMissingLocalFolderPlansItAndMakesNothing(t *testing.T) {
+	m := newMirrorCase(t, ftptest.Pyftpdlib, false, map[string]string{"a.txt": "a"}, nil)
+	m.local = filepath.Join(t.TempDir(), "not", "yet")
+	code, out, errOut := ferry(t, m.args("--dry-run")...)
+	want := "create dir\tnew\t0\t./\ndownload\tnew\t1\ta.txt\nsummary\tfiles=1\tbytes=1\tdirs=1\tdeletes=0\tskipped=0\tunchanged=0\terrors=0\n"
+	if code != 0 || out != want {
+		t.Fatalf("exit %d %s\n%s\nwant\n%s", code, errOut, out, want)
+	}
+	if _, err := os.Stat(filepath.Dir(m.local)); !os.IsNotExist(err) {
+		t.Errorf("the dry run made %s: %v", filepath.Dir(m.local), err)
+	}
+	if code, _, errOut := ferry(t, m.args()...); code != 0 || files(t, m.local)["a.txt"] != "a" {
+		t.Fatalf("mirror: exit %d %s, files %v", code, errOut, files(t, m.local))
+	}
+}
