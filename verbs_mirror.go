@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/term"
 
+	"ferry/internal/safe"
 	"ferry/protocol"
 	"ferry/syncplan"
 	"ferry/transfers"
@@ -256,7 +257,7 @@ type planRun struct {
 
 func (r *planRun) fail(what string, err error) {
 	r.failed++
-	fmt.Fprintf(r.c.stderr, "ferry: failed: %s: %v\n", what, err)
+	fmt.Fprintf(r.c.stderr, "ferry: failed: %s: %s\n", safe.Line(what), safe.Line(err.Error()))
 }
 
 // execute runs the actions (a plan's, or the part of it a user kept):
@@ -280,6 +281,10 @@ func (r *planRun) execute(ctx context.Context, actions []syncplan.Action) error 
 			}
 		case syncplan.Error:
 			r.fail(displayPath(a.Path), errors.New(a.Reason))
+		case syncplan.Skip:
+			if a.Reason != syncplan.ReasonExcluded { // what the user asked for goes unsaid
+				fmt.Fprintf(r.c.stderr, "ferry: skipped %s: %s\n", safe.Line(displayPath(a.Path)), safe.Line(a.Reason))
+			}
 		case syncplan.Transfer:
 			s := transfers.Spec{
 				Site: r.t.String(), Direction: transfers.Download,
@@ -338,7 +343,7 @@ func reportPlanErrors(c *cli, actions []syncplan.Action) int {
 	for _, a := range actions {
 		if a.Op == syncplan.Error {
 			n++
-			fmt.Fprintf(c.stderr, "ferry: failed: %s/: %s\n", a.Path, a.Reason)
+			fmt.Fprintf(c.stderr, "ferry: failed: %s/: %s\n", safe.Line(a.Path), safe.Line(a.Reason))
 		}
 	}
 	return n

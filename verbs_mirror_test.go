@@ -478,3 +478,35 @@ func TestMirrorDryRunIntoAMissingLocalFolderPlansItAndMakesNothing(t *testing.T)
 		t.Fatalf("mirror: exit %d %s, files %v", code, errOut, files(t, m.local))
 	}
 }
+
+func TestGetRAndPutRTakeThePlanningFlags(t *testing.T) {
+	s := ftptest.Start(t, ftptest.Pyftpdlib, ftptest.Options{})
+	t.Setenv("FERRY_PASSWORD", s.Password)
+	s.WriteFile(t, "photos/a.jpg", []byte("a"))
+	s.WriteFile(t, "photos/raw/b.cr2", []byte("bb"))
+	dst := t.TempDir()
+	code, out, errOut := ferry(t, "get", "-r", "--dry-run", "--exclude", "raw/", serverURL(s, "ftp", "photos"), dst)
+	want := "create dir\tnew\t0\t./\ndownload\tnew\t1\ta.jpg\nskip\texcluded\t0\traw/\nsummary\tfiles=1\tbytes=1\tdirs=1\tdeletes=0\tskipped=1\tunchanged=0\terrors=0\n"
+	if code != 0 || out != want {
+		t.Fatalf("get -r --dry-run: exit %d %s\n%s\nwant\n%s", code, errOut, out, want)
+	}
+	if entries, _ := os.ReadDir(dst); len(entries) != 0 {
+		t.Fatalf("the dry run wrote %v", entries)
+	}
+	if code, _, errOut = ferry(t, "get", "-r", "--exclude", "raw/", serverURL(s, "ftp", "photos"), dst); code != 0 {
+		t.Fatalf("get -r: exit %d: %s", code, errOut)
+	}
+	if got := files(t, dst); !equalMaps(got, map[string]string{"photos/a.jpg": "a"}) {
+		t.Errorf("local %v", got)
+	}
+	os.WriteFile(filepath.Join(dst, "photos", "new.jpg"), []byte("new"), 0o644)
+	if code, _, errOut = ferry(t, "put", "-r", "--delete", filepath.Join(dst, "photos"), serverURL(s, "ftp", "backup/")); code != 0 {
+		t.Fatalf("put -r: exit %d: %s", code, errOut)
+	}
+	if got := files(t, s.Path("backup/photos")); !equalMaps(got, map[string]string{"a.jpg": "a", "new.jpg": "new"}) {
+		t.Errorf("server %v", got)
+	}
+	if code, _, _ = ferry(t, "get", "-r", "--dry-run", "--on-conflict", "skip", serverURL(s, "ftp", "photos"), dst); code != 2 {
+		t.Errorf("--on-conflict skip with --dry-run: exit %d, want 2", code)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"ferry/internal/safe"
 	"ferry/protocol/listing"
 )
 
@@ -484,9 +485,9 @@ func (b *builder) deleteTree(rel string) (bool, error) {
 }
 
 // display returns a plan path as it is printed: folders end in '/', the
-// root is "./", and a path holding a control character, a backslash or
-// a leading double quote is printed Go-quoted so every plan line stays
-// one line.
+// root is "./", and a path holding a control or bidi character, a
+// backslash or a leading double quote is printed Go-quoted, so every plan
+// line stays one line and reads as it is.
 func display(p string, dir bool) string {
 	if p == "" {
 		p = "."
@@ -494,7 +495,7 @@ func display(p string, dir bool) string {
 	if dir {
 		p += "/"
 	}
-	if strings.HasPrefix(p, `"`) || strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
+	if strings.HasPrefix(p, `"`) || strings.ContainsRune(p, '\\') || safe.HasEscaped(p) {
 		return strconv.Quote(p)
 	}
 	return p

@@ -271,15 +271,6 @@ func (r *Remote) Hash(ctx context.Context, rel, algo string) (string, error) {
 	return r.HashFunc(ctx, r.Path(rel), algo)
 }
 
-// unsafeName reports names that must not become a path on either side.
-func unsafeName(s string) bool {
-	if s == "" || s == "." || s == ".." {
-		return true
-	}
-	for _, r := range s {
-		if r == '/' || r == '\\' || r < 0x20 || r == 0x7f {
-			return true
-		}
-	}
-	return false
-}
+// unsafeName reports names that must not become a path on either side
+// (listing.UnsafeName: "..", separators, control and bidi characters).
+func unsafeName(s string) bool { return listing.UnsafeName(s) }
