@@ -46,16 +46,49 @@ func (r ruleFlag) Set(v string) error {
 	return nil
 }
 
-func (sf *syncFlags) add(fs *flag.FlagSet) {
-	fs.BoolVar(&sf.dryRun, "dry-run", false, "print the plan and change nothing")
-	fs.BoolVar(&sf.json, "json", false, "print the plan as JSON lines")
-	fs.BoolVar(&sf.delete, "delete", false, "delete what the source does not have")
-	fs.BoolVar(&sf.allowEmpty, "allow-empty-source", false, "let --delete empty the target when the source is empty")
-	fs.BoolVar(&sf.sizeOnly, "size-only", false, "compare sizes only")
-	fs.BoolVar(&sf.checksum, "checksum", false, "compare sizes and server checksums")
-	fs.DurationVar(&sf.tolerance, "time-tolerance", 0, "times closer than this are the same")
-	for _, k := range []string{"include", "exclude", "exclude-from"} {
-		fs.Var(ruleFlag{k, &sf.rules}, k, k+" GLOB")
+// syncFlagRows are the flag table's rows for the planning flags, which
+// mirror, get -r and put -r take.
+func syncFlagRows() []flagDef {
+	verbs := []string{"mirror", "get", "put"}
+	sync := func(t flagTargets) *syncFlags { return &t.tree.sync }
+	rule := func(kind string) func(*flag.FlagSet, string, flagTargets) {
+		return func(fs *flag.FlagSet, name string, to flagTargets) {
+			fs.Var(ruleFlag{kind, &sync(to).rules}, name, "")
+		}
+	}
+	return []flagDef{
+		{Names: []string{"dry-run"}, Verbs: verbs,
+			Help: "print the plan (create dir, download/upload with the reason, delete, skip) and change nothing on either side",
+			bind: boolVar(func(t flagTargets) *bool { return &sync(t).dryRun })},
+		{Names: []string{"json"}, Verbs: verbs,
+			Help: "print the plan as JSON lines",
+			bind: boolVar(func(t flagTargets) *bool { return &sync(t).json })},
+		{Names: []string{"delete"}, Verbs: verbs,
+			Help: "delete files and folders of the target that the source does not have (inside the target only, links removed, never followed)",
+			bind: boolVar(func(t flagTargets) *bool { return &sync(t).delete })},
+		{Names: []string{"allow-empty-source"}, Verbs: verbs,
+			Help: "let --delete run when the source folder is empty",
+			bind: boolVar(func(t flagTargets) *bool { return &sync(t).allowEmpty })},
+		{Names: []string{"exclude"}, Arg: "GLOB", Verbs: verbs,
+			Help: "leave out paths matching GLOB (relative to the root; ** any depth, a trailing / folders only); repeatable",
+			bind: rule("exclude")},
+		{Names: []string{"include"}, Arg: "GLOB", Verbs: verbs,
+			Help: "take back paths matching GLOB; repeatable, in order with --exclude",
+			bind: rule("include")},
+		{Names: []string{"exclude-from"}, Arg: "FILE", Verbs: verbs, Complete: completeFiles,
+			Help: "an --exclude for every line of FILE (# comments)",
+			bind: rule("exclude-from")},
+		{Names: []string{"time-tolerance"}, Arg: "DURATION", Verbs: verbs,
+			Help: "times closer than this count as the same",
+			bind: func(fs *flag.FlagSet, name string, to flagTargets) {
+				fs.DurationVar(&sync(to).tolerance, name, 0, "")
+			}},
+		{Names: []string{"size-only"}, Verbs: verbs,
+			Help: "compare sizes only",
+			bind: boolVar(func(t flagTargets) *bool { return &sync(t).sizeOnly })},
+		{Names: []string{"checksum"}, Verbs: verbs,
+			Help: "compare sizes, then the server's checksums (HASH, XSHA256, ...) with the local files'",
+			bind: boolVar(func(t flagTargets) *bool { return &sync(t).checksum })},
 	}
 }
 
