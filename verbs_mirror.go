@@ -156,6 +156,9 @@ func (c *cli) syncMirror(ctx context.Context, t target, sf *syncFlags, reverse b
 	if err != nil {
 		return err
 	}
+	if _, err := c.rateLimiter(t); err != nil { // a bad --limit-rate is a usage error, before anything is made
+		return err
+	}
 	remote := cleanRemote(t.Path)
 	// The local folder: a mirror source must exist; a missing target is
 	// created, except by a dry run, which plans its creation.
@@ -190,7 +193,7 @@ func (c *cli) syncMirror(ctx context.Context, t target, sf *syncFlags, reverse b
 	if err != nil {
 		return err
 	}
-	conn, err := login(ctx, true)
+	conn, err := login(ctx)
 	if err != nil {
 		return err
 	}
@@ -247,29 +250,18 @@ func (c *cli) syncMirror(ctx context.Context, t target, sf *syncFlags, reverse b
 	return run.execute(ctx, plan.Actions)
 }
 
-// loginFunc asks for the password once and returns a function that
-// opens a logged-in connection with it; warn prints the plain-text
-// warning for a server that refused TLS.
-func (c *cli) loginFunc(t target) (func(ctx context.Context, warn bool) (*protocol.Conn, error), error) {
-	user, pass, err := c.credentials(t)
+// loginFunc returns a function that opens a logged-in connection to the
+// target's site, which asks for the password once for all of them (and
+// warns once when the server refuses TLS).
+func (c *cli) loginFunc(t target) (func(ctx context.Context) (*protocol.Conn, error), error) {
+	s, err := c.site(t)
 	if err != nil {
 		return nil, err
 	}
-	opts, err := c.options(t)
-	if err != nil {
-		return nil, err
-	}
-	return func(ctx context.Context, warn bool) (*protocol.Conn, error) {
-		conn, err := protocol.Dial(ctx, t.Addr(), opts)
+	return func(ctx context.Context) (*protocol.Conn, error) {
+		conn, err := s.Open(ctx)
 		if err != nil {
 			return nil, explainTLS(err)
-		}
-		if warn && conn.TLSRefused() {
-			fmt.Fprintf(c.stderr, "ferry: warning: %s refused AUTH TLS; continuing in plain text, the password and data are not encrypted (use ftpes:// to require TLS)\n", t.Host)
-		}
-		if err := conn.Login(ctx, user, pass); err != nil {
-			conn.Close()
-			return nil, fmt.Errorf("login to %s: %w", t.Host, err)
 		}
 		return conn, nil
 	}, nil
@@ -283,7 +275,7 @@ type planRun struct {
 	localRoot string // the local folder (absolute)
 	reverse   bool   // upload
 	conn      *protocol.Conn
-	login     func(ctx context.Context, warn bool) (*protocol.Conn, error)
+	login     func(ctx context.Context) (*protocol.Conn, error)
 	parallel  int
 	failed    int
 }
@@ -343,7 +335,7 @@ func (r *planRun) execute(ctx context.Context, actions []syncplan.Action) error 
 		// have dropped it.
 		if err := r.conn.Noop(ctx); err != nil {
 			r.conn.Close()
-			if r.conn, err = r.login(ctx, false); err != nil {
+			if r.conn, err = r.login(ctx); err != nil {
 				r.conn = nil
 				return errors.Join(qerr, fmt.Errorf("deletions not done: %w", err))
 			}
@@ -486,12 +478,19 @@ func (r *planRun) transfer(ctx context.Context, specs []transfers.Spec) error {
 	if parallel == 0 {
 		parallel = defaultParallel
 	}
-	dial := func(ctx context.Context, _ string) (*protocol.Conn, error) { return r.login(ctx, false) }
+	dial := func(ctx context.Context, _ string) (*protocol.Conn, error) { return r.login(ctx) }
 	partials, err := transfers.DefaultPartialsDir()
 	if err != nil {
 		return err
 	}
-	q := transfers.New(transfers.Options{Dial: dial, Workers: min(parallel, len(specs)), Policy: transfers.Overwrite, PartialsDir: partials})
+	limit, err := r.c.rateLimiter(r.t)
+	if err != nil {
+		return err
+	}
+	q := transfers.New(transfers.Options{
+		Dial: dial, Workers: min(parallel, len(specs)), Policy: transfers.Overwrite,
+		PartialsDir: partials, ForgetDone: true, Limit: limit,
+	})
 	defer q.Close()
 	q.Add(specs...)
 	var show *progress
