@@ -15,11 +15,20 @@ const (
 	KindDiffers             // a file here, a folder or link there (or the reverse)
 )
 
-var markNames = [...]string{"same", "only here", "newer", "older", "size differs", "kind differs"}
-
 func (m Mark) String() string {
-	if int(m) < len(markNames) {
-		return markNames[m]
+	switch m {
+	case Same:
+		return "same"
+	case OnlyHere:
+		return "only here"
+	case Newer:
+		return "newer"
+	case Older:
+		return "older"
+	case SizeDiffers:
+		return "size differs"
+	case KindDiffers:
+		return "kind differs"
 	}
 	return "invalid"
 }

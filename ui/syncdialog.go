@@ -219,24 +219,25 @@ type syncDialog struct {
 	rows          int // list rows at the last View
 	confirming    bool
 	run           func([]syncplan.Action) tea.Cmd
+	keys          syncDialogKeyMap
 }
 
 func newSyncDialog(title, target string, run func([]syncplan.Action) tea.Cmd) *syncDialog {
-	return &syncDialog{title: title, target: target, run: run, rows: 10}
+	return &syncDialog{title: title, target: target, run: run, rows: 10, keys: newSyncDialogKeys()}
 }
 
-// syncDialogKeys are the dialog's own keys.
-var syncDialogKeys = struct{ Up, Down, PageUp, PageDown, Top, Bottom, Toggle, All, Run, Close key.Binding }{
-	Up:       key.NewBinding(key.WithKeys("up", "k")),
-	Down:     key.NewBinding(key.WithKeys("down", "j")),
-	PageUp:   key.NewBinding(key.WithKeys("pgup")),
-	PageDown: key.NewBinding(key.WithKeys("pgdown")),
-	Top:      key.NewBinding(key.WithKeys("home", "g")),
-	Bottom:   key.NewBinding(key.WithKeys("end", "G")),
-	Toggle:   key.NewBinding(key.WithKeys("space", "insert")),
-	All:      key.NewBinding(key.WithKeys("a")),
-	Run:      key.NewBinding(key.WithKeys("enter")),
-	Close:    key.NewBinding(key.WithKeys("esc", "q")),
+// syncDialogKeyMap is the dialog's own keys.
+type syncDialogKeyMap struct {
+	Up, Down, PageUp, PageDown, Top, Bottom, Toggle, All, Run, Close key.Binding
+}
+
+func newSyncDialogKeys() syncDialogKeyMap {
+	b := func(keys ...string) key.Binding { return key.NewBinding(key.WithKeys(keys...)) }
+	return syncDialogKeyMap{
+		Up: b("up", "k"), Down: b("down", "j"), PageUp: b("pgup"), PageDown: b("pgdown"),
+		Top: b("home", "g"), Bottom: b("end", "G"), Toggle: b("space", "insert"), All: b("a"),
+		Run: b("enter"), Close: b("esc", "q"),
+	}
 }
 
 func (d *syncDialog) Update(msg tea.Msg) (dialog, tea.Cmd) {
@@ -257,7 +258,7 @@ func (d *syncDialog) Update(msg tea.Msg) (dialog, tea.Cmd) {
 }
 
 func (d *syncDialog) key(k tea.KeyPressMsg) (dialog, tea.Cmd) {
-	keys := &syncDialogKeys
+	keys := &d.keys
 	if d.confirming {
 		switch k.String() {
 		case "y", "Y":
