@@ -46,6 +46,9 @@ func (c *cli) copyVerb(ctx context.Context, args []string) error {
 		}
 		return c.put(ctx, rest)
 	}
+	if tf.sync.used() {
+		return usagef("copy: --dry-run, --delete and the other planning flags work between a server and a local folder, not between two servers")
+	}
 	policy, err := tf.policy()
 	if err != nil {
 		return err

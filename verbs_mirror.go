@@ -47,9 +47,10 @@ func (r ruleFlag) Set(v string) error {
 }
 
 // syncFlagRows are the flag table's rows for the planning flags, which
-// mirror, get -r and put -r take.
+// mirror, get -r and put -r take (and copy -r, which is one of those when
+// one side is local).
 func syncFlagRows() []flagDef {
-	verbs := []string{"mirror", "get", "put"}
+	verbs := []string{"mirror", "get", "put", "copy"}
 	sync := func(t flagTargets) *syncFlags { return &t.tree.sync }
 	rule := func(kind string) func(*flag.FlagSet, string, flagTargets) {
 		return func(fs *flag.FlagSet, name string, to flagTargets) {

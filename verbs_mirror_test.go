@@ -510,3 +510,21 @@ func TestGetRAndPutRTakeThePlanningFlags(t *testing.T) {
 		t.Errorf("--on-conflict skip with --dry-run: exit %d, want 2", code)
 	}
 }
+
+func TestCopyRTakesThePlanningFlagsWhenOneSideIsLocal(t *testing.T) {
+	s := ftptest.Start(t, ftptest.Pyftpdlib, ftptest.Options{})
+	t.Setenv("FERRY_PASSWORD", s.Password)
+	s.WriteFile(t, "docs/a.txt", []byte("a"))
+	dst := t.TempDir()
+	code, out, errOut := ferry(t, "copy", "-r", "--dry-run", serverURL(s, "ftp", "docs"), dst)
+	if code != 0 || !strings.Contains(out, "download\tnew\t1\ta.txt\n") {
+		t.Fatalf("copy -r --dry-run: exit %d %s\n%s", code, errOut, out)
+	}
+	if entries, _ := os.ReadDir(dst); len(entries) != 0 {
+		t.Errorf("the dry run wrote %v", entries)
+	}
+	code, _, errOut = ferry(t, "copy", "-r", "--dry-run", serverURL(s, "ftp", "docs"), serverURL(s, "ftp", "other/"))
+	if code != 2 || !strings.Contains(errOut, "not between two servers") {
+		t.Errorf("between two servers: exit %d, %q; want 2", code, errOut)
+	}
+}
