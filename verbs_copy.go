@@ -46,9 +46,6 @@ func (c *cli) copyVerb(ctx context.Context, args []string) error {
 		}
 		return c.put(ctx, rest)
 	}
-	if tf.sync.used() {
-		return usagef("copy: --dry-run, --delete and the other planning flags work between a server and a local folder, not between two servers")
-	}
 	policy, err := tf.policy()
 	if err != nil {
 		return err
@@ -70,6 +67,15 @@ func (c *cli) copyVerb(ctx context.Context, args []string) error {
 	dst := to.Path
 	if dst == "" || strings.HasSuffix(dst, "/") {
 		dst += path.Base(src)
+	}
+	if tf.sync.used() { // planned, as mirror is, into the folder named
+		if err := tf.syncPolicy(policy); err != nil {
+			return err
+		}
+		if !tf.recursive {
+			return usagef("copy: the planning flags (--dry-run, --delete, ...) need -r")
+		}
+		return c.syncCopy(ctx, from, to, src, cleanRemote(dst), &tf.sync, tf.parallel, tf.fxp)
 	}
 	spec := transfers.Spec{Site: "from " + from.String(), Direction: transfers.Copy, Remote: src,
 		DestSite: "to " + to.String(), DestRemote: cleanRemote(dst), Dir: tf.recursive, FXP: tf.fxp}

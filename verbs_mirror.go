@@ -251,6 +251,96 @@ func (c *cli) syncMirror(ctx context.Context, t target, sf *syncFlags, reverse b
 	return run.execute(ctx, plan.Actions)
 }
 
+// syncCopy is copy -r between two servers run as a plan: the folder src
+// on from is compared with dst on to, and the plan printed or run, the
+// copies relayed (or by FXP) through the queue.
+func (c *cli) syncCopy(ctx context.Context, from, to target, src, dst string, sf *syncFlags, parallel int, fxp bool) error {
+	opts, err := sf.options(false)
+	if err != nil {
+		return err
+	}
+	opts.Verb = "copy"
+	if _, err := c.rateLimiter(from); err != nil {
+		return err
+	}
+	loginFrom, err := c.loginFunc(from)
+	if err != nil {
+		return err
+	}
+	loginTo, err := c.loginFunc(to)
+	if err != nil {
+		return err
+	}
+	connFrom, err := loginFrom(ctx)
+	if err != nil {
+		return err
+	}
+	defer connFrom.Quit(context.WithoutCancel(ctx))
+	connTo, err := loginTo(ctx)
+	if err != nil {
+		return err
+	}
+	run := &planRun{c: c, t: to, remote: dst, reverse: true, conn: connTo, login: loginTo, parallel: parallel}
+	defer func() {
+		if run.conn != nil {
+			run.conn.Quit(context.WithoutCancel(ctx))
+		}
+	}()
+	if err := checkRemoteDir(ctx, connFrom, src); err != nil {
+		return fmt.Errorf("%s: %w", from, err)
+	}
+	srcSide := &syncplan.Remote{Conn: connFrom, Root: src}
+	dstSide := &syncplan.Remote{Conn: connTo, Root: dst}
+	if opts.Mode == syncplan.Checksum {
+		algo, hashFrom, err := serverHash(connFrom)
+		if err != nil {
+			return err
+		}
+		algoTo, hashTo, err := serverHash(connTo)
+		if err != nil {
+			return err
+		}
+		if algo != algoTo {
+			return fmt.Errorf("--checksum: the servers offer no common checksum (%s against %s)", algo, algoTo)
+		}
+		opts.Algo, srcSide.HashFunc, dstSide.HashFunc = algo, hashFrom, hashTo
+	}
+	plan, err := syncplan.Build(ctx, srcSide, dstSide, opts)
+	if err != nil {
+		return err
+	}
+	switch {
+	case sf.json:
+		err = plan.WriteJSON(c.stdout)
+	case sf.dryRun:
+		err = plan.WriteText(c.stdout)
+	}
+	if err != nil {
+		return err
+	}
+	if sf.dryRun {
+		if n := reportPlanErrors(c, plan.Actions); n > 0 {
+			return fmt.Errorf("the plan has %d folder(s) it could not walk", n)
+		}
+		return nil
+	}
+	fromKey, toKey := "from "+from.String(), "to "+to.String()
+	run.copySpec = func(a *syncplan.Action) transfers.Spec {
+		return transfers.Spec{
+			Site: fromKey, Direction: transfers.Copy, Remote: joinRemotePath(src, a.Path),
+			DestSite: toKey, DestRemote: joinRemotePath(dst, a.Path), FXP: fxp,
+			Source: transfers.Facts{Known: true, Size: a.Size, ModTime: a.ModTime, Precision: a.Precision},
+		}
+	}
+	run.dial = func(ctx context.Context, key string) (*protocol.Conn, error) {
+		if key == toKey {
+			return loginTo(ctx)
+		}
+		return loginFrom(ctx)
+	}
+	return run.execute(ctx, plan.Actions)
+}
+
 // loginFunc returns a function that opens a logged-in connection to the
 // target's site, which asks for the password once for all of them (and
 // warns once when the server refuses TLS).
@@ -279,6 +369,11 @@ type planRun struct {
 	login     func(ctx context.Context) (*protocol.Conn, error)
 	parallel  int
 	failed    int
+	// Between two servers (copy -r): the queue job of a planned copy,
+	// and the queue's connections by site key. The target is the server
+	// of t and conn, as for an upload.
+	copySpec func(a *syncplan.Action) transfers.Spec
+	dial     func(ctx context.Context, site string) (*protocol.Conn, error)
 }
 
 func (r *planRun) fail(what string, err error) {
@@ -312,6 +407,10 @@ func (r *planRun) execute(ctx context.Context, actions []syncplan.Action) error 
 				fmt.Fprintf(r.c.stderr, "ferry: skipped %s: %s\n", safe.Line(displayPath(a.Path)), safe.Line(a.Reason))
 			}
 		case syncplan.Transfer:
+			if r.copySpec != nil {
+				specs = append(specs, r.copySpec(a))
+				continue
+			}
 			s := transfers.Spec{
 				Site: r.t.String(), Direction: transfers.Download,
 				Remote: joinRemotePath(r.remote, a.Path), LocalRoot: r.localRoot, Local: a.Path,
@@ -480,6 +579,9 @@ func (r *planRun) transfer(ctx context.Context, specs []transfers.Spec) error {
 		parallel = defaultParallel
 	}
 	dial := func(ctx context.Context, _ string) (*protocol.Conn, error) { return r.login(ctx) }
+	if r.dial != nil {
+		dial = r.dial
+	}
 	partials, err := transfers.DefaultPartialsDir()
 	if err != nil {
 		return err

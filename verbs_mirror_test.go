@@ -523,8 +523,28 @@ func TestCopyRTakesThePlanningFlagsWhenOneSideIsLocal(t *testing.T) {
 	if entries, _ := os.ReadDir(dst); len(entries) != 0 {
 		t.Errorf("the dry run wrote %v", entries)
 	}
-	code, _, errOut = ferry(t, "copy", "-r", "--dry-run", serverURL(s, "ftp", "docs"), serverURL(s, "ftp", "other/"))
-	if code != 2 || !strings.Contains(errOut, "not between two servers") {
-		t.Errorf("between two servers: exit %d, %q; want 2", code, errOut)
+}
+
+func TestCopyRBetweenTwoServersRunsThePlan(t *testing.T) {
+	s := ftptest.Start(t, ftptest.ProFTPD, ftptest.Options{})
+	t.Setenv("FERRY_PASSWORD", s.Password)
+	s.WriteFile(t, "docs/a.txt", []byte("a"))
+	s.WriteFile(t, "docs/sub/b.txt", []byte("bb"))
+	s.WriteFile(t, "backup/docs/stale.txt", []byte("old"))
+	from, to := serverURL(s, "ftpes", "docs"), serverURL(s, "ftpes", "backup/")
+	code, out, errOut := ferry(t, "copy", "-r", "--ca", s.CAFile, "--dry-run", "--delete", from, to)
+	want := "copy\tnew\t1\ta.txt\ncreate dir\tnew\t0\tsub/\ncopy\tnew\t2\tsub/b.txt\ndelete\tnot in source\t3\tstale.txt\n" +
+		"summary\tfiles=2\tbytes=3\tdirs=1\tdeletes=1\tskipped=0\tunchanged=0\terrors=0\n"
+	if code != 0 || out != want {
+		t.Fatalf("dry run: exit %d %s\n%s\nwant\n%s", code, errOut, out, want)
+	}
+	if code, _, errOut = ferry(t, "copy", "-r", "--ca", s.CAFile, "--delete", from, to); code != 0 {
+		t.Fatalf("copy -r --delete: exit %d: %s", code, errOut)
+	}
+	if got := files(t, s.Path("backup/docs")); !equalMaps(got, map[string]string{"a.txt": "a", "sub/b.txt": "bb"}) {
+		t.Errorf("target %v", got)
+	}
+	if code, _, _ = ferry(t, "copy", "--dry-run", from, to); code != 2 {
+		t.Errorf("planning flags without -r: exit %d, want 2", code)
 	}
 }
