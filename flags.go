@@ -89,7 +89,7 @@ func boolVar(field func(flagTargets) *bool) func(*flag.FlagSet, string, flagTarg
 // README's flag table is written by hand.
 func flagTable() []flagDef {
 	conn, tree := connVerbs(), treeVerbs()
-	return []flagDef{
+	return slices.Concat([]flagDef{
 		{Names: []string{"b", "bookmark"}, Arg: "NAME", Verbs: conn, Complete: completeBookmark,
 			Help: "use the bookmark NAME: remote arguments become paths on its server, relative to its remote_dir",
 			bind: strVar(func(t flagTargets) *string { return &t.c.bookmark }, "")},
@@ -185,7 +185,7 @@ func flagTable() []flagDef {
 		{Names: []string{"R"}, Verbs: []string{"chmod"},
 			Help: "also change everything below a directory (symbolic links are left alone)",
 			bind: boolVar(func(t flagTargets) *bool { return &t.c.opt.recursive })},
-	}
+	}, syncFlagRows())
 }
 
 // conflictPolicies are the --on-conflict values (Ask is the file

@@ -61,7 +61,8 @@ func verbTable() []verbDef {
 		{Name: "mirror", Synopsis: []string{"[flags] URL LOCALDIR", "--reverse [flags] LOCALDIR URL"},
 			Summary: "make a folder a copy of a directory's contents (either way)", Args: completeFiles,
 			Text: "Makes LOCALDIR (created if needed) a copy of the contents of the remote directory at URL, as lftp's mirror does; with --reverse, makes the remote directory a copy of LOCALDIR. " +
-				"Running it again transfers only what changed (--on-conflict newer). Nothing is deleted on either side.\n\n" +
+				"It compares both trees first and runs the plan: missing folders created, files copied that are new, newer or of another size (--on-conflict newer), and with --delete the target's extra files and folders removed, last. " +
+				"--dry-run prints that plan (one line per action, tab-separated: ACTION REASON SIZE PATH, then a summary line; --json as JSON lines) and changes nothing. Without --delete nothing is deleted on either side.\n\n" +
 				"Nothing is written outside LOCALDIR: names that could escape it and symbolic links are skipped and reported. A failed file is listed on stderr and the rest go on; the exit status is then 1.",
 			run: func(c *cli, ctx context.Context, a []string) error { return c.mirror(ctx, a) }},
 		{Name: "copy", Synopsis: []string{"[-r] [--fxp] [flags] SRC DST"},

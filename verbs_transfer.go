@@ -33,10 +33,20 @@ type treeFlags struct {
 	onConflict string
 	recursive  bool
 	reverse    bool
+	sync       syncFlags // the planning flags of mirror, get -r and put -r (verbs_mirror.go)
 }
 
 func (c *cli) treeFlagSet(verb string, tf *treeFlags) *flag.FlagSet {
 	return c.flagSet(verb, tf) // the rows of flagTable for treeVerbs
+}
+
+// syncPolicy refuses the planning flags (--dry-run, --delete, ...) with
+// a policy other than newer: a plan decides by its own comparison.
+func (tf *treeFlags) syncPolicy(p transfers.Policy) error {
+	if tf.sync.used() && p != transfers.OverwriteIfNewer {
+		return usagef("--on-conflict %s does not go with the planning flags (--dry-run, --delete, ...)", tf.onConflict)
+	}
+	return nil
 }
 
 // policy checks the tree flags and returns the conflict policy.
@@ -91,6 +101,14 @@ func (c *cli) mirror(ctx context.Context, args []string) error {
 	if err != nil {
 		return usageError{err.Error()}
 	}
+	// The default policy mirrors by a plan (verbs_mirror.go), the one
+	// --dry-run shows; the other policies copy the tree as they are.
+	if policy == transfers.OverwriteIfNewer {
+		return c.syncMirror(ctx, t, &tf.sync, tf.reverse, tf.parallel, local)
+	}
+	if err := tf.syncPolicy(policy); err != nil {
+		return err
+	}
 	spec := transfers.Spec{Site: t.String(), Remote: cleanRemote(t.Path), Dir: true}
 	if tf.reverse {
 		spec.Direction = transfers.Upload
@@ -130,6 +148,19 @@ func (c *cli) getTree(ctx context.Context, args []string) error {
 	local := "."
 	if len(pos) == 2 {
 		local = pos[1]
+	}
+	if tf.sync.used() { // planned, as mirror is, into the folder cp -r would make
+		if err := tf.syncPolicy(policy); err != nil {
+			return err
+		}
+		into := local
+		if st, err := os.Stat(local); err == nil && st.IsDir() && remote != "" && remote != "/" {
+			if !safeLocalName(path.Base(remote)) {
+				return usagef("get -r: %q cannot be a local folder name", path.Base(remote))
+			}
+			into = filepath.Join(local, path.Base(remote))
+		}
+		return c.syncMirror(ctx, t, &tf.sync, false, tf.parallel, into)
 	}
 	if st, err := os.Stat(local); err == nil && st.IsDir() {
 		if remote != "" && remote != "/" {
@@ -178,6 +209,13 @@ func (c *cli) putTree(ctx context.Context, args []string) error {
 	remote := t.Path
 	if remote == "" || strings.HasSuffix(remote, "/") {
 		remote += filepath.Base(root)
+	}
+	if tf.sync.used() { // planned, as mirror --reverse is, into the folder named
+		if err := tf.syncPolicy(policy); err != nil {
+			return err
+		}
+		t.Path = remote
+		return c.syncMirror(ctx, t, &tf.sync, true, tf.parallel, root)
 	}
 	spec := transfers.Spec{
 		Site: t.String(), Direction: transfers.Upload, Remote: cleanRemote(remote),

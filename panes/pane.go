@@ -405,3 +405,23 @@ func (p *Pane) resort(change func()) {
 	}
 	p.scroll()
 }
+
+// Entries returns the listing as it came, neither filtered nor sorted,
+// for comparisons with another folder. The slice must not be changed.
+func (p *Pane) Entries() []listing.Entry { return p.entries }
+
+// SelectFunc selects the shown entries for which pick returns true,
+// leaving the others as they were, and returns how many it selected.
+func (p *Pane) SelectFunc(pick func(*listing.Entry) bool) int {
+	n := 0
+	for _, idx := range p.view {
+		if idx == parentIndex {
+			continue // the ".." row
+		}
+		if e := &p.entries[idx]; pick(e) {
+			p.setSelected(e, true)
+			n++
+		}
+	}
+	return n
+}

@@ -238,7 +238,12 @@ func New(opts Options) *Queue {
 func (q *Queue) Changed() <-chan struct{} { return q.note.ch }
 
 // Add appends jobs to the queue and returns their IDs.
-func (q *Queue) Add(specs ...Spec) []ID {
+func (q *Queue) Add(specs ...Spec) []ID { return q.AddWithPolicy(Ask, specs...) }
+
+// AddWithPolicy is Add for jobs whose existing targets p settles instead
+// of the queue's policy (Ask: the queue's): a sync plan that already
+// chose what to replace adds its copies with Overwrite.
+func (q *Queue) AddWithPolicy(p Policy, specs ...Spec) []ID {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.closed {
@@ -246,6 +251,9 @@ func (q *Queue) Add(specs ...Spec) []ID {
 	}
 	ids := make([]ID, 0, len(specs))
 	q.lastBatch++
+	if p != Ask {
+		q.batchPolicy[q.lastBatch] = p
+	}
 	for _, s := range specs {
 		j := q.newJob(s, 0)
 		j.batch = q.lastBatch

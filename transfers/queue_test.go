@@ -593,3 +593,23 @@ func TestResumeAllQueuesJobsPausedOneByOneAndClearFinishedDropsCancelled(t *test
 		t.Errorf("after ClearFinished: %d jobs %v, want none", len(s.Jobs), s.Counts)
 	}
 }
+
+func TestAddWithPolicySettlesOnlyItsOwnJobsConflicts(t *testing.T) {
+	q := fakeQueue(t, Options{Workers: 1}, func(a *attempt) error {
+		if a.policy == Ask {
+			return &conflictError{ConflictInfo{Target: a.spec.Local}}
+		}
+		return nil
+	})
+	planned := q.AddWithPolicy(Overwrite, file("a"), file("b"))
+	asked := q.Add(file("c"))
+	wait(t, q)
+	for _, id := range planned {
+		if j := status(q, id); j.State != Done {
+			t.Errorf("%s: %s; want done with the batch's Overwrite", j.Local, j.State)
+		}
+	}
+	if j := status(q, asked[0]); j.State != Conflict {
+		t.Errorf("a plain Add: %s; want conflict (the queue's Ask)", j.State)
+	}
+}

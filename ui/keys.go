@@ -23,6 +23,8 @@ type KeyMap struct {
 	Sites, Queue, Details                    key.Binding
 	Find, DirSize, Columns, Quote            key.Binding
 	Swap, Disconnect                         key.Binding
+	// The sync keys (compare.go, syncdialog.go).
+	Compare, SelectDiffering, SyncBrowse, Sync key.Binding
 }
 
 // DefaultKeyMap is the binding set users of mc and FileZilla expect.
@@ -70,7 +72,12 @@ func DefaultKeyMap() KeyMap {
 		Columns:      b([]string{"L"}, "L", "perms/owner"),
 		Quote:        b([]string{":"}, ":", "raw command"),
 		Help:         b([]string{"f1", "?"}, "F1/?", "help"),
-		Quit:         b([]string{"f10", "q", "ctrl+c"}, "F10/q", "quit"),
+
+		Compare:         b([]string{"="}, "=", "compare panes"),
+		SelectDiffering: b([]string{"D"}, "D", "select differing"),
+		SyncBrowse:      b([]string{"ctrl+y"}, "^Y", "sync browsing"),
+		Sync:            b([]string{"ctrl+s"}, "^S", "sync dialog"),
+		Quit:            b([]string{"f10", "q", "ctrl+c"}, "F10/q", "quit"),
 	}
 }
 
@@ -84,8 +91,8 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Parent, k.SwitchPane},
-		{k.Select, k.Invert, k.SelectGlob, k.UnselectGlob, k.Filter, k.Hidden, k.Sort, k.ReverseSort},
-		{k.View, k.Edit, k.Copy, k.Move, k.Rename, k.Mkdir, k.Chmod, k.Delete, k.DirSize},
+		{k.Select, k.Invert, k.SelectGlob, k.UnselectGlob, k.Filter, k.Hidden, k.Sort, k.ReverseSort, k.Compare, k.SelectDiffering},
+		{k.View, k.Edit, k.Copy, k.Move, k.Rename, k.Mkdir, k.Chmod, k.Delete, k.DirSize, k.SyncBrowse, k.Sync},
 		{k.Find, k.Columns, k.Quote, k.Refresh, k.GoTo, k.Log, k.Connect, k.Sites, k.Swap, k.Disconnect, k.Queue, k.Details, k.Help, k.Quit},
 	}
 }
@@ -104,6 +111,8 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"sites": &k.Sites, "queue": &k.Queue, "details": &k.Details,
 		"find": &k.Find, "folder_size": &k.DirSize, "columns": &k.Columns, "quote": &k.Quote,
 		"swap_panes": &k.Swap, "disconnect": &k.Disconnect,
+		"compare": &k.Compare, "select_differing": &k.SelectDiffering,
+		"sync_browse": &k.SyncBrowse, "sync": &k.Sync,
 	}
 }
 

@@ -150,6 +150,7 @@ type Model struct {
 
 	errors   []string              // the last errors, for the details view
 	deferred map[transfers.ID]bool // conflicts left for later: not asked again
+	sync     syncState             // compare view and synchronized browsing (compare.go)
 }
 
 // keepErrors is how many errors the details view keeps.
@@ -436,6 +437,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case jobDetailsMsg:
 		m.showDetails(msg.job, true)
 		return m, nil
+	case syncRanMsg:
+		return m, m.syncRan(msg)
 	case startTransferMsg:
 		m.running++
 		m.setStatus("transferring…", false)
@@ -494,6 +497,7 @@ func (m *Model) listed(msg listedMsg) tea.Cmd {
 	if m.cfg.Listed != nil {
 		m.cfg.Listed(m.panes[0].model.Total() + m.panes[1].model.Total())
 	}
+	m.updateMarks()
 	return nil
 }
 
@@ -646,9 +650,23 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.SwitchPane):
 		m.active = 1 - m.active
 	case key.Matches(msg, k.Open):
+		if e := p.Current(); e != nil && e.Kind == listing.Dir && !e.Unsafe() && v.fs != nil {
+			return m, tea.Batch(m.open(v), m.browseInto(e.RawName))
+		}
 		return m, m.open(v)
 	case key.Matches(msg, k.Parent):
+		if v.fs != nil && v.fs.Parent(p.Dir()) != p.Dir() {
+			return m, tea.Batch(m.parent(v), m.browseUp())
+		}
 		return m, m.parent(v)
+	case key.Matches(msg, k.Compare):
+		m.toggleCompare()
+	case key.Matches(msg, k.SelectDiffering):
+		m.selectDiffering()
+	case key.Matches(msg, k.SyncBrowse):
+		m.toggleBrowse()
+	case key.Matches(msg, k.Sync):
+		return m, m.openSyncDialog()
 	case key.Matches(msg, k.SelectGlob), key.Matches(msg, k.UnselectGlob):
 		on := key.Matches(msg, k.SelectGlob)
 		title := "Select files matching"

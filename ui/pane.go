@@ -15,6 +15,7 @@ import (
 	"ferry/internal/safe"
 	"ferry/panes"
 	"ferry/protocol/listing"
+	"ferry/syncplan"
 )
 
 // paneView is one pane on screen: the pane model, the file system under
@@ -40,6 +41,8 @@ type paneView struct {
 
 	filtering bool
 	filter    textinput.Model
+
+	marks map[string]syncplan.Mark // the compare view's, by raw name; nil when off (compare.go)
 
 	width, height int // outer size, border included
 }
@@ -264,8 +267,11 @@ func (v *paneView) row(s *Styles, e *listing.Entry, cursor, active bool, width i
 	if unsafe {
 		name = "! " + name
 	}
+	sym, markStyle := v.compareMark(s, e)
+	nameW -= len(sym)
 	var b strings.Builder
 	b.WriteString(mark)
+	b.WriteString(sym)
 	b.WriteString(padRight(ansi.Truncate(name, max(nameW, 1), "…"), max(nameW, 1)))
 	b.WriteString(" ")
 	size := humanSize(e)
@@ -301,6 +307,8 @@ func (v *paneView) row(s *Styles, e *listing.Entry, cursor, active bool, width i
 		return s.CursorInactive.Render(line)
 	case selected:
 		return s.Selected.Render(line)
+	case markStyle != nil:
+		return markStyle.Render(line)
 	case unsafe:
 		return s.Unsafe.Render(line)
 	case e.Kind == listing.Dir:

@@ -85,6 +85,18 @@ func (m *MemFS) Exists(p string) bool {
 	return ok
 }
 
+// SetModTime changes an entry's modification time, for tests that
+// compare times; it reports whether the path exists.
+func (m *MemFS) SetModTime(p string, t time.Time) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n, ok := m.nodes[p]
+	if ok {
+		n.mtime = t
+	}
+	return ok
+}
+
 func (m *MemFS) fail(op, p string) error {
 	if m.Fail != nil {
 		return m.Fail(op, p)
