@@ -175,6 +175,9 @@ func (cs *Charset) Decode(raw string) (name string, exact bool) {
 			return s, true
 		}
 	}
+	if len(raw) > maxCharwiseName {
+		return raw, false // no file system has such names; bound the work a server can cause
+	}
 	// One character at a time: what decodes and encodes back to the same
 	// bytes becomes UTF-8, every other byte stays.
 	var b strings.Builder
@@ -199,6 +202,11 @@ func (cs *Charset) Decode(raw string) (name string, exact bool) {
 	}
 	return s, exact
 }
+
+// maxCharwiseName bounds the names Decode takes apart one character at a
+// time (a few small allocations per byte); longer ones that do not decode
+// as a whole are kept as sent.
+const maxCharwiseName = 1024
 
 // decodeOne decodes the character at the start of p, if it is one that
 // encodes back to the same bytes, writes it to b and returns its length;

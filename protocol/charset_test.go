@@ -48,6 +48,9 @@ func TestCharsetDecodeRoundTripsExactly(t *testing.T) {
 		{"windows-1252", "\x80\x81\xe9", "€\x81é", false},
 		// An invalid Shift-JIS sequence between valid characters.
 		{"shift_jis", "\x93\xfa\xff\x96\x7b", "日\xff本", false},
+		// A name too long for any file system that does not decode as a
+		// whole is kept as sent, so a server cannot make decoding slow.
+		{"shift_jis", strings.Repeat("\x93\xfa", 600) + "\xff", strings.Repeat("\x93\xfa", 600) + "\xff", false},
 	} {
 		cs, err := protocol.LookupCharset(tc.charset)
 		if err != nil {
