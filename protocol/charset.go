@@ -133,6 +133,12 @@ func (cs *Charset) Encode(s string) (string, error) {
 	if !cs.legacy() || isASCII(s) {
 		return s, nil
 	}
+	if utf8.ValidString(s) {
+		if out, err := cs.enc.NewEncoder().String(s); err == nil {
+			return out, nil
+		}
+	}
+	// Kept bytes, or a character the charset lacks: rune by rune.
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
