@@ -78,3 +78,16 @@ func TestCharsetEncodeRefusesMissingCharacters(t *testing.T) {
 		t.Errorf("message %q does not say what and where", msg)
 	}
 }
+
+// BenchmarkCharsetDecodeShiftJIS decodes a typical Shift-JIS file name,
+// the work a listing does per entry with --encoding shift_jis.
+func BenchmarkCharsetDecodeShiftJIS(b *testing.B) {
+	cs, _ := protocol.LookupCharset("shift_jis")
+	raw := "\x93\xfa\x96\x7b\x8c\xea\x82\xcc\x83\x74\x83\x40\x83\x43\x83\x8b 2026.txt" // 日本語のファイル 2026.txt
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, exact := cs.Decode(raw); !exact {
+			b.Fatal("not exact")
+		}
+	}
+}
