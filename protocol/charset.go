@@ -47,18 +47,30 @@ func (e *EncodingError) Error() string {
 
 func (e *EncodingError) Unwrap() error { return ErrUnencodable }
 
-// charsets are the names --encoding and bookmarks accept, mapped to the
+// charsetAlias maps the names --encoding and bookmarks accept to the
 // name the IANA index knows. Only charsets that keep ASCII as ASCII are
 // offered: FTP verbs and the bytes CR, LF and space must stay themselves.
-var charsets = map[string]string{
-	"utf-8": "utf-8", "utf8": "utf-8",
-	"latin1": "iso-8859-1", "latin-1": "iso-8859-1",
-	"shift_jis": "shift_jis", "shift-jis": "shift_jis", "sjis": "shift_jis",
-	"euc-jp": "euc-jp", "eucjp": "euc-jp",
-	"euc-kr": "euc-kr", "euckr": "euc-kr",
-	"gbk": "gbk", "gb2312": "gbk", "gb18030": "gb18030",
-	"big5":   "big5",
-	"koi8-r": "koi8-r", "koi8-u": "koi8-u",
+func charsetAlias(n string) (string, bool) {
+	switch n {
+	case "utf-8", "utf8":
+		return "utf-8", true
+	case "latin1", "latin-1":
+		return "iso-8859-1", true
+	case "shift_jis", "shift-jis", "sjis":
+		return "shift_jis", true
+	case "euc-jp", "eucjp":
+		return "euc-jp", true
+	case "euc-kr", "euckr":
+		return "euc-kr", true
+	case "gbk", "gb2312":
+		return "gbk", true
+	case "gb18030", "big5", "koi8-r", "koi8-u":
+		return n, true
+	}
+	if strings.HasPrefix(n, "iso-8859-") || strings.HasPrefix(n, "windows-125") && len(n) == len("windows-1250") {
+		return n, true
+	}
+	return "", false
 }
 
 // Charset converts names between UTF-8 and a server's charset. A nil
@@ -78,10 +90,7 @@ func LookupCharset(name string) (*Charset, error) {
 	if n == "" || n == "auto" {
 		return nil, nil
 	}
-	iana, ok := charsets[n]
-	if !ok && (strings.HasPrefix(n, "iso-8859-") || strings.HasPrefix(n, "windows-125") && len(n) == len("windows-1250")) {
-		iana, ok = n, true
-	}
+	iana, ok := charsetAlias(n)
 	if !ok {
 		return nil, fmt.Errorf("unknown encoding %q (want auto, utf-8, latin1, iso-8859-N, windows-125N, shift_jis, euc-jp, euc-kr, gbk, gb18030, big5 or koi8-r)", name)
 	}
@@ -124,6 +133,12 @@ func (cs *Charset) Encode(s string) (string, error) {
 	if !cs.legacy() || isASCII(s) {
 		return s, nil
 	}
+	if utf8.ValidString(s) {
+		if out, err := cs.enc.NewEncoder().String(s); err == nil {
+			return out, nil
+		}
+	}
+	// Kept bytes, or a character the charset lacks: rune by rune.
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
@@ -166,6 +181,9 @@ func (cs *Charset) Decode(raw string) (name string, exact bool) {
 			return s, true
 		}
 	}
+	if len(raw) > maxCharwiseName {
+		return raw, false // no file system has such names; bound the work a server can cause
+	}
 	// One character at a time: what decodes and encodes back to the same
 	// bytes becomes UTF-8, every other byte stays.
 	var b strings.Builder
@@ -190,6 +208,11 @@ func (cs *Charset) Decode(raw string) (name string, exact bool) {
 	}
 	return s, exact
 }
+
+// maxCharwiseName bounds the names Decode takes apart one character at a
+// time (a few small allocations per byte); longer ones that do not decode
+// as a whole are kept as sent.
+const maxCharwiseName = 1024
 
 // decodeOne decodes the character at the start of p, if it is one that
 // encodes back to the same bytes, writes it to b and returns its length;

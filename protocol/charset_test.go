@@ -48,6 +48,9 @@ func TestCharsetDecodeRoundTripsExactly(t *testing.T) {
 		{"windows-1252", "\x80\x81\xe9", "€\x81é", false},
 		// An invalid Shift-JIS sequence between valid characters.
 		{"shift_jis", "\x93\xfa\xff\x96\x7b", "日\xff本", false},
+		// A name too long for any file system that does not decode as a
+		// whole is kept as sent, so a server cannot make decoding slow.
+		{"shift_jis", strings.Repeat("\x93\xfa", 600) + "\xff", strings.Repeat("\x93\xfa", 600) + "\xff", false},
 	} {
 		cs, err := protocol.LookupCharset(tc.charset)
 		if err != nil {
@@ -73,5 +76,18 @@ func TestCharsetEncodeRefusesMissingCharacters(t *testing.T) {
 	}
 	if msg := err.Error(); !strings.Contains(msg, "名") || !strings.Contains(msg, "iso-8859-1") {
 		t.Errorf("message %q does not say what and where", msg)
+	}
+}
+
+// BenchmarkCharsetDecodeShiftJIS decodes a typical Shift-JIS file name,
+// the work a listing does per entry with --encoding shift_jis.
+func BenchmarkCharsetDecodeShiftJIS(b *testing.B) {
+	cs, _ := protocol.LookupCharset("shift_jis")
+	raw := "\x93\xfa\x96\x7b\x8c\xea\x82\xcc\x83\x74\x83\x40\x83\x43\x83\x8b 2026.txt" // 日本語のファイル 2026.txt
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, exact := cs.Decode(raw); !exact {
+			b.Fatal("not exact")
+		}
 	}
 }

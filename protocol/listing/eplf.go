@@ -13,7 +13,9 @@ import (
 // Facts are comma-separated after the '+' up to a tab; the name is the
 // rest of the line. "/" means a directory (CWD works), "r" a file (RETR
 // works), "m" the modification time in Unix seconds (UTC), "s" the size,
-// "up" octal permissions. Without "/" or "r" the Kind is Other.
+// "up" octal permissions. Without "/" or "r" the Kind is Other. A
+// malformed size, time or permission makes the line not understood, as
+// for MLSD: the entry would carry a guessed field.
 
 func parseEPLF(_ *ctx, s string, e *Entry) bool {
 	if len(s) < 3 || s[0] != '+' {
@@ -42,18 +44,24 @@ func parseEPLF(_ *ctx, s string, e *Entry) bool {
 		case 'r':
 			file = true
 		case 's':
-			if n, ok := parseUint(f[1:]); ok {
-				e.Size = n
+			n, ok := parseUint(f[1:])
+			if !ok {
+				return false
 			}
+			e.Size = n
 		case 'm':
-			if n, ok := parseUint(f[1:]); ok && n < 253402300800 { // before year 10000
-				e.ModTime, e.Precision = time.Unix(n, 0).UTC(), TimeSecond
+			n, ok := parseUint(f[1:])
+			if !ok || n >= 253402300800 { // before year 10000
+				return false
 			}
+			e.ModTime, e.Precision = time.Unix(n, 0).UTC(), TimeSecond
 		case 'u':
 			if len(f) > 1 && f[1] == 'p' {
-				if v, ok := parseOctal(f[2:]); ok {
-					e.Mode, e.HasMode = unixPermBits(v), true
+				v, ok := parseOctal(f[2:])
+				if !ok {
+					return false
 				}
+				e.Mode, e.HasMode = unixPermBits(v), true
 			}
 		}
 	}

@@ -38,6 +38,18 @@ func TestEPLFRejectsLinesWithoutTab(t *testing.T) {
 	rejectAll(t, "+i1,r,s280\t")
 }
 
+func TestEPLFRejectsMalformedFacts(t *testing.T) {
+	for _, line := range []string{
+		"+i1,r,s28x\tfile",         // size
+		"+i1,r,s\tfile",            // empty size
+		"+i1,m-5,r\tfile",          // time
+		"+i1,m99999999999999,r\tf", // time past year 9999
+		"+i1,r,up999\tfile",        // permissions not octal
+	} {
+		rejectAll(t, line)
+	}
+}
+
 func TestVMSParsesFilesAndDirectories(t *testing.T) {
 	line := "FILE.TXT;1           2/4      7-JAN-1997 15:46  [GROUP,OWNER]  (RWED,RWED,RWED,RE)"
 	same(t, line, parseAs(t, VMS, line), Entry{
