@@ -99,6 +99,16 @@ func (p *Proxy) record(target string) {
 	p.mu.Unlock()
 }
 
+// refuseWith counts a refusal before telling the client, so a test that
+// sees the refusal also sees it counted.
+func (p *Proxy) refuseWith(c net.Conn, reply []byte) {
+	p.mu.Lock()
+	p.refused++
+	p.mu.Unlock()
+	c.Write(reply)
+	c.Close()
+}
+
 func (p *Proxy) refuse(c net.Conn) {
 	p.mu.Lock()
 	p.refused++
@@ -139,24 +149,21 @@ func (p *Proxy) serveSOCKS5(c net.Conn) {
 		want = 0x02
 	}
 	if !contains(methods, want) {
-		c.Write([]byte{5, 0xff})
-		p.refuse(c)
+		p.refuseWith(c, []byte{5, 0xff})
 		return
 	}
 	c.Write([]byte{5, want})
 	if want == 0x02 {
 		user, pass, err := readUserPass(br)
 		if err != nil || user != p.User || pass != p.Password {
-			c.Write([]byte{1, 1})
-			p.refuse(c)
+			p.refuseWith(c, []byte{1, 1})
 			return
 		}
 		c.Write([]byte{1, 0})
 	}
 	var req [4]byte
 	if _, err := io.ReadFull(br, req[:]); err != nil || req[0] != 5 || req[1] != 1 {
-		c.Write([]byte{5, 7, 0, 1, 0, 0, 0, 0, 0, 0})
-		p.refuse(c)
+		p.refuseWith(c, []byte{5, 7, 0, 1, 0, 0, 0, 0, 0, 0})
 		return
 	}
 	var host string
@@ -184,8 +191,7 @@ func (p *Proxy) serveSOCKS5(c net.Conn) {
 		}
 		host = string(name)
 	default:
-		c.Write([]byte{5, 8, 0, 1, 0, 0, 0, 0, 0, 0})
-		p.refuse(c)
+		p.refuseWith(c, []byte{5, 8, 0, 1, 0, 0, 0, 0, 0, 0})
 		return
 	}
 	var port [2]byte
@@ -196,8 +202,7 @@ func (p *Proxy) serveSOCKS5(c net.Conn) {
 	target := net.JoinHostPort(host, strconv.Itoa(int(binary.BigEndian.Uint16(port[:]))))
 	up, err := dialTarget(target)
 	if err != nil {
-		c.Write([]byte{5, 5, 0, 1, 0, 0, 0, 0, 0, 0})
-		p.refuse(c)
+		p.refuseWith(c, []byte{5, 5, 0, 1, 0, 0, 0, 0, 0, 0})
 		return
 	}
 	p.record(target)
@@ -249,22 +254,19 @@ func (p *Proxy) serveCONNECT(c net.Conn) {
 		return
 	}
 	if req.Method != http.MethodConnect {
-		io.WriteString(c, "HTTP/1.1 405 Method Not Allowed\r\n\r\n")
-		p.refuse(c)
+		p.refuseWith(c, []byte("HTTP/1.1 405 Method Not Allowed\r\n\r\n"))
 		return
 	}
 	if p.User != "" {
 		want := "Basic " + base64.StdEncoding.EncodeToString([]byte(p.User+":"+p.Password))
 		if req.Header.Get("Proxy-Authorization") != want {
-			io.WriteString(c, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"ftptest\"\r\n\r\n")
-			p.refuse(c)
+			p.refuseWith(c, []byte("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"ftptest\"\r\n\r\n"))
 			return
 		}
 	}
 	up, err := dialTarget(req.Host)
 	if err != nil {
-		io.WriteString(c, "HTTP/1.1 502 Bad Gateway\r\n\r\n")
-		p.refuse(c)
+		p.refuseWith(c, []byte("HTTP/1.1 502 Bad Gateway\r\n\r\n"))
 		return
 	}
 	p.record(req.Host)
