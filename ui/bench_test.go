@@ -26,7 +26,7 @@ func benchModel(b *testing.B, n int) *Model {
 	remote := panestest.New("ftpes://me@example.org", "/pub", nil)
 	m := New(Config{Local: panestest.New("", "/home/me", nil), Connect: func(context.Context, Target, string, io.Writer) (RemoteFS, error) { return remote, nil }})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 35})
-	m.Update(connectedMsg{target: Target{URL: "ftpes://me@example.org/pub"}, remote: remote})
+	m.Update(connectedMsg{target: Target{URL: "ftpes://me@example.org/pub"}, view: m.panes[rightPane], remote: remote})
 	v := m.panes[rightPane]
 	m.Update(listedMsg{pane: rightPane, gen: v.gen, dir: "/pub", entries: bigListing(n)})
 	if v.model.Len() != n+1 { // and the .. row
