@@ -336,14 +336,23 @@ func (c *Conn) Retrieve(ctx context.Context, path string, w io.Writer, offset in
 // Open starts a binary download of path from offset; read the Transfer
 // and Close it.
 func (c *Conn) Open(ctx context.Context, path string, offset int64) (*Transfer, error) {
+	t, _, err := c.OpenBatch(ctx, path, offset)
+	return t, err
+}
+
+// OpenBatch is Open with commands sent ahead of the download (MDTM, SIZE,
+// a hash command: anything about the file that does not change the
+// session), at no round trip of their own when pipelining; their replies
+// come back in order, whatever they say (see StartTransferBatch).
+func (c *Conn) OpenBatch(ctx context.Context, path string, offset int64, before ...string) (*Transfer, []*Reply, error) {
 	if err := c.typeFor(ctx, "I", path); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	t, err := c.StartTransfer(ctx, "RETR "+path, offset)
+	t, replies, err := c.StartTransferBatch(ctx, before, "RETR "+path, offset)
 	if err == nil {
 		t.bound(offset)
 	}
-	return t, err
+	return t, replies, err
 }
 
 // Create starts a binary upload to path, at offset (REST then STOR) when

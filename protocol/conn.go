@@ -40,6 +40,8 @@ type Conn struct {
 	features   map[string]string
 	transfer   string // TYPE in force: "A", "I" or "" (unknown)
 	noEPSV     bool   // EPSV failed once; use PASV from now on
+	noPipeline bool   // a pipelined step failed: one command at a time
+	epsvProven bool   // an EPSV data connection worked: its ports are reachable
 	busy       bool   // a Transfer is open
 	broken     error  // why the connection can no longer be used
 
@@ -240,32 +242,50 @@ func (c *Conn) LoginAccount(ctx context.Context, user, password, account string)
 }
 
 func (c *Conn) afterLogin(ctx context.Context) error {
+	// PBSZ, PROT and FEAT do not depend on each other's replies: with
+	// pipelining they cost one round trip.
+	var lines []string
 	if c.tlsConn != nil {
-		if _, err := c.cmd(ctx, 2, "PBSZ 0"); err != nil {
-			return err
-		}
+		lines = append(lines, "PBSZ 0", "PROT P")
 		if c.opts.ClearData {
-			if _, err := c.cmd(ctx, 2, "PROT C"); err != nil {
-				return err
-			}
-		} else {
-			if _, err := c.cmd(ctx, 2, "PROT P"); err != nil {
-				return err
-			}
-			c.protected = true
+			lines[1] = "PROT C"
 		}
 	}
-	if _, err := c.Features(ctx); err != nil && c.broken != nil {
+	if c.features == nil {
+		lines = append(lines, "FEAT")
+	}
+	replies, err := c.Batch(ctx, lines...)
+	if err != nil {
 		return err
 	}
-	if c.HasFeature("UTF8") && !c.charset.legacy() {
-		// Replies vary (200, 202, even 5xx on servers that are always
-		// UTF-8); none of them is a reason to fail the login.
-		if _, err := c.cmd(ctx, 0, "OPTS UTF8 ON"); err != nil {
-			return err
+	if c.tlsConn != nil {
+		for i, r := range replies[:2] {
+			if codeClass(r.Code) != ClassCompletion {
+				return replyError(commandVerb(lines[i]), r)
+			}
 		}
+		c.protected = !c.opts.ClearData
 	}
-	return c.Type(ctx, "I")
+	if c.features == nil {
+		c.features = parseFeatures(replies[len(replies)-1])
+	}
+	// Replies to OPTS UTF8 vary (200, 202, even 5xx on servers that are
+	// always UTF-8); none of them is a reason to fail the login.
+	lines = lines[:0]
+	if c.HasFeature("UTF8") && !c.charset.legacy() {
+		lines = append(lines, "OPTS UTF8 ON")
+	}
+	lines = append(lines, "TYPE I")
+	replies, err = c.Batch(ctx, lines...)
+	if err != nil {
+		return err
+	}
+	if r := replies[len(replies)-1]; codeClass(r.Code) != ClassCompletion {
+		c.transfer = ""
+		return replyError("TYPE", r)
+	}
+	c.transfer = "I"
+	return nil
 }
 
 // Account sends ACCT on its own, for servers that want it after login.

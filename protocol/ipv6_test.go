@@ -17,6 +17,10 @@ func TestIPv6PassiveUsesEPSVOnly(t *testing.T) {
 		step{reply: "220 hi\r\n"},
 		step{want: "EPSV", reply: fmt.Sprintf("229 Extended Passive (|||%d|)\r\n", port)},
 		step{want: "RETR f", reply: "150 here\r\n226 done\r\n"},
+		// The second transfer pipelines EPSV with RETR; after the refusal
+		// the RETR fails as on any server, and EPSV is tried once alone.
+		step{want: "EPSV", reply: "500 EPSV broken today\r\n"},
+		step{want: "RETR g", reply: "425 Use PORT or PASV first\r\n"},
 		step{want: "EPSV", reply: "500 EPSV broken today\r\n"},
 	)
 	c, err := dialPlain(t, p, Options{})

@@ -108,6 +108,13 @@ type Options struct {
 	// server sends them (UTF-8 after OPTS UTF8 ON where offered).
 	Encoding string
 
+	// NoPipelining sends every command alone and waits for its reply. By
+	// default commands that do not depend on each other go out together
+	// (see Conn.Batch), which saves a round trip each on a slow link; set
+	// it for a server that loses commands sent before it answered the
+	// previous one.
+	NoPipelining bool
+
 	// Debug receives the control conversation with passwords masked;
 	// DebugLevel 1 logs each command and the first line of each reply,
 	// 2 and above logs every reply line and data connection events.

@@ -35,8 +35,22 @@ type Transfer struct {
 	// final is the server's last reply, once Close has read it.
 	final *Reply
 
+	// after are commands CloseBatch sends as soon as the data connection
+	// is done; afterReplies their replies, read after the final one.
+	after        []string
+	afterReplies []*Reply
+
 	lastArm time.Time
 	done    bool
+}
+
+func newTransfer(ctx context.Context, c *Conn, line string) *Transfer {
+	upload := false
+	switch commandVerb(line) {
+	case "STOR", "STOU", "APPE":
+		upload = true
+	}
+	return &Transfer{c: c, verb: commandVerb(line), upload: upload, ctx: ctx, Size: -1, min: -1, max: -1}
 }
 
 // Expect tells a retrieval how many bytes it must deliver from here, as
@@ -70,16 +84,18 @@ func (t *Transfer) Received() int64 { return t.read }
 // open data connection (ftplib's ntransfercmd). The server's expected
 // size, when stated, is in Transfer.Size. The Conn's current TYPE applies.
 func (c *Conn) StartTransfer(ctx context.Context, line string, offset int64) (*Transfer, error) {
+	t, _, err := c.StartTransferBatch(ctx, nil, line, offset)
+	return t, err
+}
+
+// startTransfer is StartTransfer one step at a time: EPSV (or PASV, or
+// PORT), the data connection, REST, the command.
+func (c *Conn) startTransfer(ctx context.Context, line string, offset int64) (*Transfer, error) {
 	if err := c.usable(); err != nil {
 		return nil, err
 	}
 	if err := checkLine(line); err != nil {
 		return nil, err
-	}
-	upload := false
-	switch commandVerb(line) {
-	case "STOR", "STOU", "APPE":
-		upload = true
 	}
 	peer, err := c.openDataPeer(ctx)
 	if err != nil {
@@ -96,7 +112,7 @@ func (c *Conn) StartTransfer(ctx context.Context, line string, offset int64) (*T
 		peer.close()
 		return nil, err
 	}
-	t := &Transfer{c: c, verb: commandVerb(line), upload: upload, ctx: ctx, Size: -1, min: -1, max: -1}
+	t := newTransfer(ctx, c, line)
 	switch codeClass(r.Code) {
 	case ClassPreliminary:
 		t.Size = announcedSize(r.Text())
@@ -118,6 +134,9 @@ func (c *Conn) StartTransfer(ctx context.Context, line string, offset int64) (*T
 			c.broken = err // the server is waiting on a transfer we lost
 			return nil, err
 		}
+	}
+	if peer.ln == nil && !c.noEPSV && !c.opts.DisableEPSV {
+		c.epsvProven = true // EPSV's ports are reachable: transfers may pipeline
 	}
 	t.raw = conn
 	if t.conn, err = c.secureData(ctx, conn); err != nil {
@@ -273,9 +292,23 @@ func (t *Transfer) finish(ctx context.Context, err error) error {
 		return errors.Join(err, c.usable())
 	}
 	defer c.guard(ctx)()
+	if err == nil && len(t.after) > 0 {
+		if werr := c.writeLines(ctx, t.after); werr != nil {
+			return werr
+		}
+	} else {
+		t.after = nil
+	}
 	r, rerr := c.readReply(ctx)
 	if rerr != nil {
 		return errors.Join(err, rerr)
+	}
+	if len(t.after) > 0 {
+		replies, aerr := c.readReplies(ctx, len(t.after))
+		if aerr != nil {
+			return errors.Join(err, aerr)
+		}
+		t.afterReplies = replies
 	}
 	if codeClass(r.Code) != ClassCompletion {
 		return errors.Join(err, t.explain(replyError(t.verb, r)))

@@ -38,7 +38,7 @@ func getCert() *testCert {
 
 // makeCert generates an RSA 2048 key, which every server here accepts
 // (vsftpd's option is even named rsa_cert_file), and a certificate valid for
-// localhost and 127.0.0.1.
+// localhost, 127.0.0.1 and ProxyHost (where delay proxies listen).
 func makeCert() testCert {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -59,7 +59,7 @@ func makeCert() testCert {
 		BasicConstraintsValid: true,
 		IsCA:                  true,
 		DNSNames:              []string{serverName},
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.ParseIP(ProxyHost)},
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {

@@ -21,9 +21,10 @@ import (
 func main() {
 	kind := flag.String("kind", "vsftpd", "vsftpd, proftpd, pure-ftpd or pyftpdlib")
 	implicit := flag.Bool("implicit", false, "implicit FTPS")
-	fill := flag.String("fill", "", `what to put on the server, comma-separated: "demo" (sample files), "big" (big/big.bin, 1 GiB), "small" (small/, 1000 files of 4 KiB in 10 folders), "many" (many/, 100,000 empty files)`)
+	fill := flag.String("fill", "", `what to put on the server, comma-separated: "demo" (sample files), "big" (big/big.bin, 1 GiB), "small" (small/, 1000 files of 4 KiB in 10 folders), "hundred" (hundred/, 100 files of 4 KiB), "many" (many/, 100,000 empty files)`)
 	huge := flag.Int("huge", 0, "instead of a real server, a scripted one (plain FTP, any login) whose folder /huge lists N files of 4 bytes")
 	nested := flag.Bool("nested", false, "with -huge: /huge/sub is /huge again (listed as a folder without a unique fact), so the tree nests without end")
+	rtt := flag.Duration("rtt", 0, "serve through a delay proxy on "+ftptest.ProxyHost+" with this round-trip time (FTP_ADDR is then the proxy's; FTP_DIRECT_ADDR the server's)")
 	flag.Parse()
 
 	if *huge > 0 {
@@ -46,6 +47,8 @@ func main() {
 			err = fillBig(s)
 		case "small":
 			err = fillSmall(s)
+		case "hundred":
+			err = fillHundred(s)
 		case "many":
 			err = fillMany(s)
 		default:
@@ -57,8 +60,20 @@ func main() {
 			os.Exit(1)
 		}
 	}
+	addr := s.Addr
+	if *rtt > 0 {
+		p, err := s.NewDelayProxy(*rtt / 2)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "ftpserve: %v\n", err)
+			s.Stop()
+			os.Exit(1)
+		}
+		defer p.Close()
+		addr = p.Addr
+	}
+	fmt.Printf("FTP_DIRECT_ADDR=%s\n", s.Addr)
 	fmt.Printf("FTP_ADDR=%s\nFTP_USER=%s\nFTP_PASSWORD=%s\nFTP_CA=%s\nFTP_FINGERPRINT=%x\nFTP_ROOT=%s\nFTP_READY=1\n",
-		s.Addr, s.User, s.Password, s.CAFile, s.Fingerprint, s.Root)
+		addr, s.User, s.Password, s.CAFile, s.Fingerprint, s.Root)
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	<-sig
@@ -134,6 +149,20 @@ func fillSmall(s *ftptest.Server) error {
 	for i := range 1000 {
 		rng.Read(data)
 		if err := writeFile(s, fmt.Sprintf("small/d%02d/f%04d.bin", i/100, i), data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fillHundred writes hundred/fNNN.bin: 100 files of 4 KiB in one folder,
+// for the round trips each file costs over a slow link.
+func fillHundred(s *ftptest.Server) error {
+	rng := rand.NewChaCha8([32]byte{'h', 'u', 'n', 'd', 'r', 'e', 'd'})
+	data := make([]byte, 4<<10)
+	for i := range 100 {
+		rng.Read(data)
+		if err := writeFile(s, fmt.Sprintf("hundred/f%03d.bin", i), data); err != nil {
 			return err
 		}
 	}
