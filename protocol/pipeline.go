@@ -302,3 +302,13 @@ func (t *Transfer) CloseBatch(lines ...string) ([]*Reply, error) {
 	}
 	return replies, nil
 }
+
+// Check returns nil when the reply matches expect (a class such as 2, or
+// a full code such as 213), and else the *Error the command would have
+// returned on its own: for judging the replies of a Batch.
+func (r *Reply) Check(cmd string, expect int) error {
+	if codeMatches(r.Code, expect) {
+		return nil
+	}
+	return replyError(cmd, r)
+}

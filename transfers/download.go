@@ -152,18 +152,28 @@ func (w *worker) download(a *attempt) error {
 			}
 		}
 	}
-	if offset == 0 {
-		if src.Precision == listing.TimeUnknown && conn.HasFeature("MDTM") {
-			if t, err := conn.ModTime(a.ctx, s.Remote); err == nil {
-				src.ModTime, src.Precision = t, listing.TimeSecond
-			}
+	// The file's time to the second, when the listing gave less, comes
+	// with the download's own commands (MDTM before RETR, no round trip
+	// of its own when pipelining). The partial's journal record needs it
+	// and is written before any byte.
+	transfer := offset == 0 || offset < src.Size
+	var before []string
+	if transfer && src.Precision < listing.TimeSecond && conn.HasFeature("MDTM") {
+		before = append(before, "MDTM "+s.Remote)
+	}
+	journal := func() error {
+		if offset > 0 {
+			return nil
 		}
 		if rec, known := recordOf(s, src); known {
-			if err := w.q.partials.store(partKey, rec); err != nil {
-				return err
-			}
-		} else {
-			w.q.partials.remove(partKey)
+			return w.q.partials.store(partKey, rec)
+		}
+		w.q.partials.remove(partKey)
+		return nil
+	}
+	if before == nil {
+		if err := journal(); err != nil {
+			return err
 		}
 	}
 	flags := os.O_RDWR | os.O_CREATE // read back to hash a resumed part
@@ -207,8 +217,18 @@ func (w *worker) download(a *attempt) error {
 		}
 	}
 	w.q.progressFrom(a.j, offset)
-	if offset == 0 || offset < src.Size {
-		t, err := conn.Open(a.ctx, s.Remote, offset)
+	if transfer {
+		t, replies, err := conn.OpenBatch(a.ctx, s.Remote, offset, before...)
+		if len(replies) == 1 && replies[0].Code == protocol.CodeFileStatus {
+			if mt, ok := protocol.ParseTimeVal(strings.TrimSpace(replies[0].Text())); ok {
+				src.ModTime, src.Precision = mt, listing.TimeSecond
+			}
+		}
+		if err == nil && before != nil {
+			if err = journal(); err != nil {
+				abort(t, err)
+			}
+		}
 		if err != nil {
 			f.Close()
 			if offset == 0 {

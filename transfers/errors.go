@@ -43,7 +43,10 @@ func failf(format string, args ...any) error {
 // permanent: retrying would only repeat it.
 func temporary(err error) bool {
 	var perm *permanentError
+	var tooMany *tooManyError
 	switch {
+	case errors.As(err, &tooMany):
+		return true
 	case errors.As(err, &perm), errors.Is(err, protocol.ErrPermanent),
 		errors.Is(err, protocol.ErrUnsafeArgument), errors.Is(err, protocol.ErrTLSRequired),
 		errors.Is(err, protocol.ErrSessionNotResumed), errors.Is(err, context.Canceled):

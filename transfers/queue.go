@@ -55,6 +55,12 @@ type Options struct {
 	// Workers is how many jobs run at once, each on its own connection:
 	// 1 to MaxWorkers, 0 meaning DefaultWorkers.
 	Workers int
+	// MaxParallel lets the queue open more connections than Workers,
+	// one at a time up to MaxParallel (at most MaxWorkers), while it is
+	// latency-bound: small files finishing with many more queued. A
+	// server's "too many connections" refusal lowers the limit to what
+	// it took, without failing the job. 0 means Workers (no growth).
+	MaxParallel int
 	// IdleTimeout is how long a worker keeps its connection while the
 	// queue has nothing for it; 0 means DefaultIdleTimeout.
 	IdleTimeout time.Duration
@@ -124,8 +130,10 @@ type Queue struct {
 	dirsQd   int // queued directory jobs
 	hint     int // no job before this index is Queued
 	actives  map[ID]*job
-	workers  int // the limit
-	running  int // worker goroutines
+	workers  int          // the limit
+	ceiling  int          // how far the limit may grow (Options.MaxParallel)
+	conns    atomic.Int32 // workers' open connections
+	running  int          // worker goroutines
 	paused   bool
 	policy   Policy
 	closed   bool
@@ -195,6 +203,7 @@ func New(opts Options) *Queue {
 		opts.Workers = DefaultWorkers
 	}
 	opts.Workers = min(max(opts.Workers, 1), MaxWorkers)
+	opts.MaxParallel = min(max(opts.MaxParallel, opts.Workers), MaxWorkers)
 	if opts.IdleTimeout <= 0 {
 		opts.IdleTimeout = DefaultIdleTimeout
 	}
@@ -219,6 +228,7 @@ func New(opts Options) *Queue {
 		byID:    make(map[ID]*job),
 		actives: make(map[ID]*job),
 		workers: opts.Workers,
+		ceiling: opts.MaxParallel,
 		policy:  opts.Policy,
 		bcast:   make(chan struct{}),
 		roots:   make(map[string]*os.Root),
@@ -447,8 +457,9 @@ func (q *Queue) start(j *job) *attempt {
 	return &attempt{ctx: ctx, j: j, spec: j.spec, policy: p, started: j.started, target: j.target}
 }
 
-// finish records the end of an attempt.
-func (q *Queue) finish(a *attempt, err error) {
+// finish records the end of an attempt. leave tells the worker to end
+// (the server refused its connection for its limit).
+func (q *Queue) finish(a *attempt, err error) (leave bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	j := a.j
@@ -460,15 +471,20 @@ func (q *Queue) finish(a *attempt, err error) {
 	if _, ok := q.byID[j.id]; !ok || errors.Is(cause, errRemoved) {
 		q.counts[j.state]--
 		q.changed(true)
-		return
+		return false
 	}
 	var skip *skipError
 	var conflict *conflictError
+	var tooMany *tooManyError
 	j.reason = ""
 	switch {
 	case err == nil:
 		q.setState(j, Done)
+		q.maybeGrow(j)
 		q.forget(j)
+	case errors.As(err, &tooMany) && cause == nil && q.running > 1:
+		q.refused(j)
+		leave = true
 	case errors.Is(cause, errPaused):
 		q.setState(j, Paused)
 	case errors.Is(cause, errCancelled):
@@ -496,6 +512,7 @@ func (q *Queue) finish(a *attempt, err error) {
 		}
 	}
 	q.changed(true)
+	return leave
 }
 
 // backoff is the wait before the retry that follows attempt n.
@@ -563,6 +580,7 @@ func (q *Queue) Window(first, n int) Snapshot {
 		Len:     len(q.jobs),
 		Paused:  q.paused,
 		Workers: q.workers,
+		Conns:   int(q.conns.Load()),
 		Policy:  q.policy,
 		Counts:  q.counts,
 		Speed:   q.speed,
@@ -876,6 +894,7 @@ func (q *Queue) SetWorkers(n int) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.workers = min(max(n, 1), MaxWorkers)
+	q.ceiling = max(q.ceiling, q.workers)
 	q.changed(false)
 }
 

@@ -241,7 +241,8 @@ type Snapshot struct {
 	// Active holds the active jobs, wherever they are in the queue.
 	Active  []JobStatus
 	Paused  bool   // the whole queue is paused
-	Workers int    // the configured number of workers
+	Workers int    // how many jobs may run at once now (it adapts; see Options.MaxParallel)
+	Conns   int    // the connections the workers hold open
 	Policy  Policy // the conflict policy for jobs not yet decided
 	// Counts holds how many jobs are in each state, indexed by State;
 	// Files counts only file jobs, leaving directory jobs out.

@@ -8,7 +8,9 @@ import (
 	"os"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"ferry/protocol"
 	"ferry/protocol/listing"
@@ -94,6 +96,18 @@ func (w *worker) upload(a *attempt) error {
 	}
 	w.q.progressFrom(a.j, offset)
 	w.q.markStarted(a.j)
+	// The size check follows the upload without a round trip of its
+	// own: with pipelining it leaves as soon as the data is sent. So does
+	// MFMT when the size is all there is to verify (a file whose size is
+	// wrong is sent again by every policy, whatever its time); with a
+	// hash to check, the time is set only on a verified file.
+	hashed, _ := conn.HashMethod()
+	mfmt := conn.HasFeature("MFMT")
+	after := []string{"SIZE " + s.Remote}
+	if mfmt && hashed == "" {
+		after = append(after, mfmtLine(s.Remote, src.ModTime))
+	}
+	var replies []*protocol.Reply
 	if offset == 0 || offset < src.Size {
 		t, err := conn.Create(a.ctx, s.Remote, offset)
 		if err != nil {
@@ -102,28 +116,43 @@ func (w *worker) upload(a *attempt) error {
 		if _, err := w.copyUp(t, w.q.limited(a.ctx, f), a.j); err != nil {
 			return abort(t, err)
 		}
-		if err := t.Close(); err != nil {
+		if replies, err = t.CloseBatch(after...); err != nil {
 			return err
 		}
+	} else if replies, err = conn.Batch(a.ctx, after...); err != nil {
+		return err
 	}
-
-	size, err := conn.Size(a.ctx, s.Remote)
-	switch {
-	case err == nil && size != src.Size:
-		return failf("size mismatch: sent %d bytes, the server has %d", src.Size, size)
-	case err != nil && !isUnsupported(err):
+	if r := replies[0]; r.Check("SIZE", protocol.CodeFileStatus) == nil {
+		size, perr := strconv.ParseInt(strings.TrimSpace(r.Text()), 10, 64)
+		switch {
+		case perr != nil || size < 0:
+			return failf("size check: bad SIZE reply %q", r.Lines[0])
+		case size != src.Size:
+			return failf("size mismatch: sent %d bytes, the server has %d", src.Size, size)
+		}
+	} else if err := r.Check("SIZE", protocol.CodeFileStatus); !isUnsupported(err) {
 		return err
 	}
 	if err := verifyUpload(a, conn, f); err != nil {
 		w.q.unmarkStarted(a.j) // a retry sends the file whole, not from the server's size
 		return err
 	}
-	if conn.HasFeature("MFMT") {
-		if err := conn.SetModTime(a.ctx, s.Remote, src.ModTime); err != nil && !errors.Is(err, protocol.ErrPermanent) {
-			return err
-		}
+	var mfmtErr error
+	switch {
+	case len(replies) > 1:
+		mfmtErr = replies[1].Check("MFMT", 2)
+	case mfmt:
+		mfmtErr = conn.SetModTime(a.ctx, s.Remote, src.ModTime)
+	}
+	if mfmtErr != nil && !errors.Is(mfmtErr, protocol.ErrPermanent) {
+		return mfmtErr
 	}
 	return nil
+}
+
+// mfmtLine is the MFMT command that sets remote's time to t.
+func mfmtLine(remote string, t time.Time) string {
+	return "MFMT " + t.UTC().Format("20060102150405") + " " + remote
 }
 
 // remoteFile finds out whether an upload's target exists: from the

@@ -40,7 +40,9 @@ func (w *worker) loop() {
 			if !inStep(err) {
 				w.check()
 			}
-			w.q.finish(a, err)
+			if w.q.finish(a, err) {
+				return
+			}
 			idleSince = time.Now()
 			continue
 		}
@@ -70,7 +72,7 @@ func (w *worker) connect(ctx context.Context, site string) (*protocol.Conn, erro
 		return w.conn, nil
 	}
 	w.hangUp()
-	c, err := w.q.opts.Dial(ctx, site)
+	c, err := w.dial(ctx, site)
 	if err != nil {
 		return nil, err
 	}
@@ -83,12 +85,27 @@ func (w *worker) connectDest(ctx context.Context, site string) (*protocol.Conn, 
 	if w.dest != nil && w.destSite == site {
 		return w.dest, nil
 	}
-	quit(&w.dest)
-	c, err := w.q.opts.Dial(ctx, site)
+	w.quit(&w.dest)
+	c, err := w.dial(ctx, site)
 	if err != nil {
 		return nil, err
 	}
 	w.dest, w.destSite = c, site
+	return c, nil
+}
+
+// dial opens one more connection for the worker, counting it for the
+// queue's Snapshot; a refusal for the server's connection limit becomes
+// a tooManyError (see adapt.go).
+func (w *worker) dial(ctx context.Context, site string) (*protocol.Conn, error) {
+	c, err := w.q.opts.Dial(ctx, site)
+	if err != nil {
+		if refusedForLimit(err) {
+			return nil, &tooManyError{err}
+		}
+		return nil, err
+	}
+	w.q.conns.Add(1)
 	return c, nil
 }
 
@@ -104,6 +121,7 @@ func (w *worker) check() {
 		if err := (*c).Noop(ctx); err != nil {
 			(*c).Close()
 			*c = nil
+			w.q.conns.Add(-1)
 		}
 		cancel()
 	}
@@ -111,11 +129,11 @@ func (w *worker) check() {
 
 // hangUp says QUIT and closes the connections.
 func (w *worker) hangUp() {
-	quit(&w.conn)
-	quit(&w.dest)
+	w.quit(&w.conn)
+	w.quit(&w.dest)
 }
 
-func quit(c **protocol.Conn) {
+func (w *worker) quit(c **protocol.Conn) {
 	if *c == nil {
 		return
 	}
@@ -123,6 +141,7 @@ func quit(c **protocol.Conn) {
 	defer cancel()
 	(*c).Quit(ctx)
 	*c = nil
+	w.q.conns.Add(-1)
 }
 
 // do runs one attempt of a job.

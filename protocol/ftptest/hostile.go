@@ -42,6 +42,9 @@ type Hostile struct {
 	commands []string
 	conns    []net.Conn
 	logins   int
+	sessions int // open control connections
+	peak     int // the most sessions open at once
+	refused  int // connections refused by MaxSessions
 }
 
 // HostileFile is one file of a Hostile server and how it misbehaves.
@@ -99,6 +102,10 @@ type HostileOptions struct {
 	// ReplyText is appended to every 2xx reply's text (control characters,
 	// say).
 	ReplyText string
+	// MaxSessions, when positive, is how many control connections may be
+	// open at once: one more is greeted with "421 Too many connections"
+	// and closed, as real servers limit clients per address.
+	MaxSessions int
 }
 
 // NewHostile starts a Hostile server and stops it when the test ends.
@@ -201,6 +208,14 @@ func (h *Hostile) Count(verb string) int {
 	return n
 }
 
+// Sessions returns the most control connections that were open at once,
+// and how many were refused with 421 for MaxSessions.
+func (h *Hostile) Sessions() (peak, refused int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.peak, h.refused
+}
+
 // File returns a copy of the data stored at p (after a STOR), and whether
 // it exists.
 func (h *Hostile) File(p string) ([]byte, bool) {
@@ -229,11 +244,28 @@ func (h *Hostile) accept() {
 		}
 		h.mu.Lock()
 		h.conns = append(h.conns, c)
+		full := h.opts.MaxSessions > 0 && h.sessions >= h.opts.MaxSessions
+		if full {
+			h.refused++
+		} else {
+			h.sessions++
+			h.peak = max(h.peak, h.sessions)
+		}
 		h.mu.Unlock()
+		if full {
+			fmt.Fprintf(c, "421 Too many connections (%d) from this IP\r\n", h.opts.MaxSessions)
+			c.Close()
+			continue
+		}
 		h.wg.Add(1)
 		go func() {
 			defer h.wg.Done()
-			defer c.Close()
+			defer func() {
+				c.Close()
+				h.mu.Lock()
+				h.sessions--
+				h.mu.Unlock()
+			}()
 			(&hostileSession{h: h, c: c, cwd: "/", w: bufio.NewWriter(c)}).serve()
 		}()
 	}
