@@ -42,8 +42,11 @@ type Conn struct {
 	noEPSV     bool   // EPSV failed once; use PASV from now on
 	noPipeline bool   // a pipelined step failed: one command at a time
 	epsvProven bool   // an EPSV data connection worked: its ports are reachable
-	busy       bool   // a Transfer is open
-	broken     error  // why the connection can no longer be used
+	// closesDataFirst: the server waits for the client to close a
+	// retrieval's data connection before its final reply (vsftpd).
+	closesDataFirst bool
+	busy            bool  // a Transfer is open
+	broken          error // why the connection can no longer be used
 
 	listParser   *listing.Parser // remembers the LIST dialect across listings
 	listDashA    int             // whether "LIST -a" works here
@@ -182,6 +185,7 @@ func (c *Conn) readGreeting(ctx context.Context) error {
 			continue
 		case r.Code == CodeServiceReady:
 			c.welcome = r.Text()
+			c.closesDataFirst = strings.Contains(c.welcome, "vsFTPd")
 			return nil
 		default:
 			return replyError("connect", r)
@@ -242,8 +246,8 @@ func (c *Conn) LoginAccount(ctx context.Context, user, password, account string)
 }
 
 func (c *Conn) afterLogin(ctx context.Context) error {
-	// PBSZ, PROT and FEAT do not depend on each other's replies: with
-	// pipelining they cost one round trip.
+	// PBSZ, PROT, FEAT and TYPE do not depend on each other's replies:
+	// with pipelining they cost one round trip.
 	var lines []string
 	if c.tlsConn != nil {
 		lines = append(lines, "PBSZ 0", "PROT P")
@@ -251,9 +255,11 @@ func (c *Conn) afterLogin(ctx context.Context) error {
 			lines[1] = "PROT C"
 		}
 	}
-	if c.features == nil {
+	feat := c.features == nil
+	if feat {
 		lines = append(lines, "FEAT")
 	}
+	lines = append(lines, "TYPE I")
 	replies, err := c.Batch(ctx, lines...)
 	if err != nil {
 		return err
@@ -266,25 +272,21 @@ func (c *Conn) afterLogin(ctx context.Context) error {
 		}
 		c.protected = !c.opts.ClearData
 	}
-	if c.features == nil {
-		c.features = parseFeatures(replies[len(replies)-1])
-	}
-	// Replies to OPTS UTF8 vary (200, 202, even 5xx on servers that are
-	// always UTF-8); none of them is a reason to fail the login.
-	lines = lines[:0]
-	if c.HasFeature("UTF8") && !c.charset.legacy() {
-		lines = append(lines, "OPTS UTF8 ON")
-	}
-	lines = append(lines, "TYPE I")
-	replies, err = c.Batch(ctx, lines...)
-	if err != nil {
-		return err
+	if feat {
+		c.features = parseFeatures(replies[len(replies)-2])
 	}
 	if r := replies[len(replies)-1]; codeClass(r.Code) != ClassCompletion {
 		c.transfer = ""
 		return replyError("TYPE", r)
 	}
 	c.transfer = "I"
+	if c.HasFeature("UTF8") && !c.charset.legacy() {
+		// Replies vary (200, 202, even 5xx on servers that are always
+		// UTF-8); none of them is a reason to fail the login.
+		if _, err := c.cmd(ctx, 0, "OPTS UTF8 ON"); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

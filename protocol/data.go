@@ -247,7 +247,7 @@ func (c *Conn) secureData(ctx context.Context, conn net.Conn) (net.Conn, error) 
 	}
 	conn.SetDeadline(time.Time{})
 	if c.opts.DebugLevel >= 2 {
-		c.logf("data TLS %s resumed=%v", tls.VersionName(tc.ConnectionState().Version), tc.ConnectionState().DidResume)
+		c.logf("data TLS %s resumed=%v curve=%v hrr=%v", tls.VersionName(tc.ConnectionState().Version), tc.ConnectionState().DidResume, tc.ConnectionState().CurveID, tc.ConnectionState().HelloRetryRequest)
 	}
 	return tc, nil
 }

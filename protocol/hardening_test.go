@@ -139,9 +139,10 @@ func TestLoginAnonymousUsesFtplibDefaults(t *testing.T) {
 		step{reply: "220 hi\r\n"},
 		step{want: "USER anonymous", reply: "331 send password\r\n"},
 		step{want: "PASS anonymous@", reply: "230 in\r\n"},
+		// FEAT and TYPE go out together; OPTS UTF8 follows FEAT's answer.
 		step{want: "FEAT", reply: "211-Features:\r\nMDTM\r\n UTF8\r\n211 End\r\n"},
-		step{want: "OPTS UTF8 ON", reply: "202 always on\r\n"},
 		step{want: "TYPE I", reply: "200 binary\r\n"},
+		step{want: "OPTS UTF8 ON", reply: "202 always on\r\n"},
 	)
 	c, err := dialPlain(t, p, Options{})
 	if err != nil {

@@ -198,6 +198,7 @@ func (c *Conn) startPipelined(ctx context.Context, before []string, line string,
 		t.finish(ctx, err)
 		return replies, true, err
 	}
+	t.closeNotifyEarly()
 	t.stop = context.AfterFunc(ctx, func() { t.raw.SetDeadline(time.Unix(1, 0)) })
 	return replies, true, nil
 }

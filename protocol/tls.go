@@ -99,30 +99,18 @@ func (c *Conn) controlTLSConfig() (*tls.Config, error) {
 func (c *Conn) dataTLSConfig() *tls.Config {
 	cfg := c.tlsBase.Clone()
 	cfg.ClientSessionCache = readOnlySessions{c.sessions}
-	// Offer first the key exchange the server chose on the control
-	// connection. A server that takes neither hybrid ML-KEM nor X25519
-	// (vsftpd wants P-256) would otherwise answer every data handshake
-	// with a HelloRetryRequest: one more round trip per file.
+	// Offer only the key exchange the server chose on the control
+	// connection (the same server, the same TLS setup). crypto/tls ignores
+	// the order of CurvePreferences and sends its own first choice
+	// (hybrid ML-KEM with X25519), so a server that takes neither (vsftpd
+	// wants P-256) would answer every data handshake with a
+	// HelloRetryRequest: one more round trip per file.
 	if c.tlsConn != nil {
 		if id := c.tlsConn.ConnectionState().CurveID; id != 0 {
-			cfg.CurvePreferences = preferCurve(id, cfg.CurvePreferences)
+			cfg.CurvePreferences = []tls.CurveID{id}
 		}
 	}
 	return cfg
-}
-
-// preferCurve puts id first in prefs (crypto/tls's defaults when empty).
-func preferCurve(id tls.CurveID, prefs []tls.CurveID) []tls.CurveID {
-	if len(prefs) == 0 {
-		prefs = []tls.CurveID{tls.X25519MLKEM768, tls.X25519, tls.CurveP256, tls.CurveP384, tls.CurveP521}
-	}
-	out := []tls.CurveID{id}
-	for _, p := range prefs {
-		if p != id {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // upgradeTLS is the one place the control connection turns into TLS.

@@ -139,7 +139,11 @@ func (c *Conn) startTransfer(ctx context.Context, line string, offset int64) (*T
 		c.epsvProven = true // EPSV's ports are reachable: transfers may pipeline
 	}
 	t.raw = conn
-	if t.conn, err = c.secureData(ctx, conn); err != nil {
+	t.conn, err = c.secureData(ctx, conn)
+	if err == nil {
+		t.closeNotifyEarly()
+	}
+	if err != nil {
 		// The server waits for the handshake it will never get; the
 		// final reply tells us it gave up.
 		c.busy = true
@@ -149,6 +153,29 @@ func (c *Conn) startTransfer(ctx context.Context, line string, offset int64) (*T
 	c.busy = true
 	t.stop = context.AfterFunc(ctx, func() { t.raw.SetDeadline(time.Unix(1, 0)) })
 	return t, nil
+}
+
+// closeNotifyEarly ends the client's side of a retrieval's TLS data
+// connection as soon as the handshake is done, on servers that wait for
+// it: vsftpd sends its final reply only once the client has closed its
+// side (TLS close_notify, then TCP FIN), which would otherwise cost a
+// round trip per file after the last byte. The client sends nothing on a
+// retrieval, and under TLS 1.3 a close_notify closes one direction only
+// (RFC 8446, section 6.1), so the server goes on sending. Other servers
+// do not wait, and proftpd resets a data connection the client
+// half-closes, so this is for vsftpd (known by its greeting) only.
+func (t *Transfer) closeNotifyEarly() {
+	tc, ok := t.conn.(*tls.Conn)
+	if !ok || t.upload || !t.c.closesDataFirst || tc.ConnectionState().Version < tls.VersionTLS13 {
+		return
+	}
+	t.raw.SetWriteDeadline(time.Now().Add(t.c.timeout))
+	if tc.CloseWrite() == nil { // a failure shows on the first read
+		if hc, ok := t.raw.(interface{ CloseWrite() error }); ok {
+			hc.CloseWrite()
+		}
+	}
+	t.raw.SetWriteDeadline(time.Time{})
 }
 
 // announcedSize finds "(1234 bytes)" in a 150 reply.

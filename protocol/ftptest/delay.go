@@ -157,13 +157,23 @@ func (p *DelayProxy) relay(client net.Conn, upstream string, t0 time.Time) {
 	defer p.untrack(client)
 	defer client.Close()
 	d := p.Delay
+	// What the client sends is read (and timed) from the start, so that
+	// bytes sent before the server connection exists are not delayed
+	// twice.
+	up := delayed(client, d, t0.Add(2*d))
 	time.Sleep(time.Until(t0.Add(3 * d)))
 	server, err := net.DialTimeout("tcp", upstream, 10*time.Second)
 	if err != nil {
+		client.Close()
+		for range up { // let the reader end
+		}
 		return
 	}
 	if !p.track(server) {
 		server.Close()
+		client.Close()
+		for range up {
+		}
 		return
 	}
 	defer p.untrack(server)
@@ -172,11 +182,11 @@ func (p *DelayProxy) relay(client net.Conn, upstream string, t0 time.Time) {
 	done.Add(2)
 	go func() {
 		defer done.Done()
-		pump(client, server, d, t0.Add(2*d))
+		deliver(up, client, server)
 	}()
 	go func() {
 		defer done.Done()
-		pump(server, client, d, t0)
+		deliver(delayed(server, d, t0), server, client)
 	}()
 	done.Wait()
 }
@@ -187,10 +197,10 @@ type chunk struct {
 	err error // set on the last chunk: io.EOF for a clean end
 }
 
-// pump copies src to dst, delivering each chunk delay after it was read
-// (or after sendable, when it was read before the sender could have sent
-// it). A clean end becomes a half-close; anything else cuts both.
-func pump(src, dst net.Conn, delay time.Duration, sendable time.Time) {
+// delayed reads src into a bounded queue of chunks, each stamped with
+// when it may be delivered: delay after it was read (or after sendable,
+// when it was read before the sender could have sent it).
+func delayed(src net.Conn, delay time.Duration, sendable time.Time) <-chan chunk {
 	q := make(chan chunk, proxyQueue)
 	go func() {
 		defer close(q)
@@ -210,6 +220,12 @@ func pump(src, dst net.Conn, delay time.Duration, sendable time.Time) {
 			}
 		}
 	}()
+	return q
+}
+
+// deliver writes the chunks of src's queue to dst, each at its time. A
+// clean end becomes a half-close; anything else cuts both.
+func deliver(q <-chan chunk, src, dst net.Conn) {
 	for c := range q {
 		time.Sleep(time.Until(c.at))
 		if c.err != nil {
