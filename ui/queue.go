@@ -263,6 +263,12 @@ func (p *queuePanel) View(s *Styles) string {
 	if snap.Speed > 0 {
 		head += " · " + bytesText(int64(snap.Speed)) + "/s"
 	}
+	if snap.Conns > 0 { // the queue adapts them; see transfers.Options.MaxParallel
+		head += fmt.Sprintf(" · %d conn", snap.Conns)
+		if snap.Conns > 1 {
+			head += "s"
+		}
+	}
 	if snap.ETA > 0 {
 		head += " · ETA " + formatETA(snap.ETA)
 	}

@@ -21,7 +21,7 @@ func sampleSnapshot() transfers.Snapshot {
 			{ID: 4, Spec: transfers.Spec{Remote: "/pub/a.txt", Direction: transfers.Download}, State: transfers.Conflict,
 				Conflict: transfers.ConflictInfo{Target: "a.txt", Source: transfers.Facts{Known: true, Size: 10}, Exists: transfers.Facts{Known: true, Size: 4}}},
 		},
-		Done: 512 << 20, Total: 1 << 30, Speed: 80 << 20, ETA: 7 * time.Second,
+		Done: 512 << 20, Total: 1 << 30, Speed: 80 << 20, ETA: 7 * time.Second, Conns: 3,
 	}
 	for _, j := range snap.Jobs {
 		snap.Counts[j.State]++
@@ -37,7 +37,7 @@ func TestQueuePanelShowsProgressStateAndReason(t *testing.T) {
 	p.SetSize(120, 6)
 	p.setSnapshot(sampleSnapshot())
 	view := ansi.Strip(p.View(&styles))
-	for _, want := range []string{"1 active, 1 queued", "512M of 1.0G", "80M/s", "ETA 0:07", "↓ big.iso", "active", "512M/1.0G",
+	for _, want := range []string{"1 active, 1 queued", "512M of 1.0G", "80M/s", "3 conns", "ETA 0:07", "↓ big.iso", "active", "512M/1.0G",
 		"↑ notes.txt", "550 Permission denied", "photos/", "target exists"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("queue view lacks %q:\n%s", want, view)
