@@ -134,6 +134,7 @@ func (w *worker) download(a *attempt) error {
 	}
 	partKey := filepath.Join(s.LocalRoot, part)
 	var offset int64
+	var ranges []segRange // a segmented download's, resumed or fresh
 	if fi, err := root.Lstat(part); err == nil {
 		if !fi.Mode().IsRegular() {
 			return failf("%s exists and is not a regular file", partRel)
@@ -146,7 +147,9 @@ func (w *worker) download(a *attempt) error {
 			}
 			now, known := recordOf(s, src)
 			if rec, ok := w.q.partials.load(partKey); ok && known && rec.matches(now) {
-				offset = fi.Size()
+				if ranges = rec.Ranges; ranges == nil {
+					offset = fi.Size()
+				}
 			} else {
 				conn.Note("%s: the partial %s is not proven to be of this file; starting over", s.Remote, partRel)
 			}
@@ -157,18 +160,36 @@ func (w *worker) download(a *attempt) error {
 	// of its own when pipelining). The partial's journal record needs it
 	// and is written before any byte.
 	transfer := offset == 0 || offset < src.Size
+	resumed := ranges != nil
+	if !resumed && offset == 0 {
+		if n := w.segmentsFor(a, conn, src); n > 1 {
+			ranges = splitRanges(src.Size, n)
+		}
+	}
+	if ranges != nil && !resumed && src.Precision < listing.TimeSecond && conn.HasFeature("MDTM") {
+		// A segmented download's record is written before its ranges
+		// start, on several connections: the time comes first.
+		if t, err := conn.ModTime(a.ctx, s.Remote); err == nil {
+			src.ModTime, src.Precision = t, listing.TimeSecond
+		}
+	}
 	var before []string
-	if transfer && src.Precision < listing.TimeSecond && conn.HasFeature("MDTM") {
+	if transfer && ranges == nil && src.Precision < listing.TimeSecond && conn.HasFeature("MDTM") {
 		before = append(before, "MDTM "+s.Remote)
 	}
 	journal := func() error {
-		if offset > 0 {
+		if offset > 0 || resumed {
 			return nil
 		}
 		if rec, known := recordOf(s, src); known {
+			rec.Ranges = ranges
 			return w.q.partials.store(partKey, rec)
 		}
 		w.q.partials.remove(partKey)
+		if ranges != nil {
+			// Unproven ranges could never be resumed: one stream.
+			ranges = nil
+		}
 		return nil
 	}
 	if before == nil {
@@ -177,7 +198,7 @@ func (w *worker) download(a *attempt) error {
 		}
 	}
 	flags := os.O_RDWR | os.O_CREATE // read back to hash a resumed part
-	if offset == 0 {
+	if offset == 0 && !resumed {
 		flags |= os.O_TRUNC
 	}
 	f, err := root.OpenFile(part, flags, 0o644)
@@ -216,8 +237,35 @@ func (w *worker) download(a *attempt) error {
 			return err
 		}
 	}
-	w.q.progressFrom(a.j, offset)
-	if transfer {
+	if ranges != nil {
+		got := int64(0)
+		for _, r := range ranges {
+			got += r.Done
+		}
+		w.q.progressFrom(a.j, got)
+		if !resumed {
+			if err := f.Truncate(src.Size); err != nil {
+				f.Close()
+				return discard(err)
+			}
+		}
+		rec, _ := recordOf(s, src)
+		err := w.segmented(a, conn, f, src.Size, ranges, func(rs []segRange) error {
+			r := rec // the ranges save from several goroutines
+			r.Ranges = rs
+			return w.q.partials.store(partKey, r)
+		})
+		if err == nil && sum != nil {
+			_, err = io.Copy(sum, io.NewSectionReader(f, 0, src.Size))
+		}
+		if err != nil {
+			f.Close()
+			if untrusted(err) {
+				return discard(failf("%s: %v", s.Remote, err))
+			}
+			return err
+		}
+	} else if w.q.progressFrom(a.j, offset); transfer {
 		t, replies, err := conn.OpenBatch(a.ctx, s.Remote, offset, before...)
 		if len(replies) == 1 && replies[0].Code == protocol.CodeFileStatus {
 			if mt, ok := protocol.ParseTimeVal(strings.TrimSpace(replies[0].Text())); ok {
@@ -357,7 +405,7 @@ func (w *worker) expandDownload(a *attempt) error {
 	settledNames := make(map[string]struct{})
 	settle := func(e *listing.Entry, state State, reason string) {
 		settledNames[e.RawName] = struct{}{}
-		c := child{spec: Spec{Site: s.Site, Direction: Download, LocalRoot: s.LocalRoot}, state: state, reason: reason}
+		c := child{spec: Spec{Site: s.Site, Direction: Download, LocalRoot: s.LocalRoot, Segments: s.Segments}, state: state, reason: reason}
 		c.spec.Remote = strings.TrimSuffix(s.Remote, "/") + "/" + e.Name
 		if state == Failed {
 			c.spec.Remote = path.Join(s.Remote, e.RawName)

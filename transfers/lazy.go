@@ -54,6 +54,7 @@ func (w *waiting) spec(c *lazyChild) Spec {
 	s := Spec{
 		Site: w.folder.Site, Direction: w.folder.Direction, LocalRoot: w.folder.LocalRoot,
 		Remote: path.Join(w.folder.Remote, c.name), Local: path.Join(w.folder.Local, c.name),
+		Segments: w.folder.Segments,
 	}
 	if c.dir {
 		s.Dir = true

@@ -30,6 +30,9 @@ type partialRecord struct {
 	Size      int64             `json:"size"`
 	ModTime   time.Time         `json:"modTime"`
 	Precision listing.Precision `json:"precision"`
+	// Ranges are a segmented download's ranges and how far each got;
+	// none for a download in one stream (its partial's size tells).
+	Ranges []segRange `json:"ranges,omitempty"`
 }
 
 // recordOf returns the record of a download from src. ok is false when

@@ -164,6 +164,12 @@ type Spec struct {
 	DestSite   string `json:"destSite,omitempty"`
 	DestRemote string `json:"destRemote,omitempty"`
 	FXP        bool   `json:"fxp,omitempty"`
+	// Segments is how many ranges, over as many connections, a download
+	// is fetched in: 0 lets the queue choose (DefaultSegments for a file
+	// of SegmentThreshold or more while no other file waits, else one
+	// stream), 1 is one stream, more is that many (up to MaxSegments).
+	// A directory job passes it to the files it holds.
+	Segments int `json:"segments,omitempty"`
 	// Part is where a download grows until it is complete, under
 	// LocalRoot; "" means Local + ".part". A directory job picks a name
 	// its listing does not hold, so a partial never meets a real file.
