@@ -42,9 +42,13 @@ type Conn struct {
 	noEPSV     bool   // EPSV failed once; use PASV from now on
 	noPipeline bool   // a pipelined step failed: one command at a time
 	epsvProven bool   // an EPSV data connection worked: its ports are reachable
-	// closesDataFirst: the server waits for the client to close a
-	// retrieval's data connection before its final reply (vsftpd).
+	// Known behaviours of vsftpd (known by its greeting): closesDataFirst,
+	// it waits for the client to close a retrieval's data connection
+	// before its final reply; queuesCommands, it leaves the control
+	// connection unread during a transfer, so commands sent then are
+	// answered after the transfer's final reply.
 	closesDataFirst bool
+	queuesCommands  bool
 	busy            bool  // a Transfer is open
 	broken          error // why the connection can no longer be used
 
@@ -186,6 +190,7 @@ func (c *Conn) readGreeting(ctx context.Context) error {
 		case r.Code == CodeServiceReady:
 			c.welcome = r.Text()
 			c.closesDataFirst = strings.Contains(c.welcome, "vsFTPd")
+			c.queuesCommands = c.closesDataFirst
 			return nil
 		default:
 			return replyError("connect", r)

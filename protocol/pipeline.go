@@ -274,11 +274,12 @@ func (c *Conn) StartTransferBatch(ctx context.Context, before []string, line str
 }
 
 // CloseBatch completes the transfer like Close and then sends lines (a
-// size check, MFMT after an upload) without a round trip of their own:
-// with pipelining they leave as soon as the data connection is done,
-// before the transfer's final reply has arrived, and the server answers
-// them after it. Their replies are returned in order, whatever they say;
-// after a failed transfer they are not sent.
+// size check, MFMT after an upload) without waiting for the transfer's
+// final reply first: with pipelining they leave once the data connection
+// is closed (on vsftpd, which leaves commands queued during a transfer,
+// as soon as an upload's data is sent), and the server answers them after
+// the final reply. Their replies are returned in order, whatever they
+// say; after a failed transfer they are not sent.
 func (t *Transfer) CloseBatch(lines ...string) ([]*Reply, error) {
 	c := t.c
 	for _, l := range lines {

@@ -206,3 +206,27 @@ func LoadCAFile(path string) (*x509.CertPool, error) {
 	}
 	return pool, nil
 }
+
+// SameKeyExchange returns opts for further connections to this server
+// with the TLS key exchange this connection agreed on as the only one
+// offered. crypto/tls leads with hybrid ML-KEM, which servers such as
+// vsftpd do not take; each new connection would otherwise pay a
+// HelloRetryRequest, one round trip, before its login. opts is returned
+// as it is for a plain-text connection, or when the caller already chose
+// key exchanges.
+func (c *Conn) SameKeyExchange(opts Options) Options {
+	if c.tlsConn == nil {
+		return opts
+	}
+	id := c.tlsConn.ConnectionState().CurveID
+	if id == 0 || (opts.TLSConfig != nil && len(opts.TLSConfig.CurvePreferences) > 0) {
+		return opts
+	}
+	cfg := &tls.Config{}
+	if opts.TLSConfig != nil {
+		cfg = opts.TLSConfig.Clone()
+	}
+	cfg.CurvePreferences = []tls.CurveID{id}
+	opts.TLSConfig = cfg
+	return opts
+}

@@ -39,6 +39,7 @@ type Transfer struct {
 	// is done; afterReplies their replies, read after the final one.
 	after        []string
 	afterReplies []*Reply
+	afterSent    bool
 
 	lastArm time.Time
 	done    bool
@@ -274,6 +275,18 @@ func (t *Transfer) Close() error {
 	return t.finish(context.WithoutCancel(t.ctx), cerr)
 }
 
+// sendAfter sends the CloseBatch commands, once.
+func (t *Transfer) sendAfter() error {
+	if len(t.after) == 0 || t.afterSent {
+		return nil
+	}
+	t.afterSent = true
+	c := t.c
+	ctx := context.WithoutCancel(t.ctx)
+	defer c.guard(ctx)()
+	return c.writeLines(ctx, t.after)
+}
+
 // endUpload says the upload is complete. A TLS upload must complete the
 // handshake even when zero bytes were written and must send close_notify
 // (vsftpd can fail an upload closed without it). The half-close and drain
@@ -290,6 +303,16 @@ func (t *Transfer) endUpload() error {
 	if hc, ok := t.raw.(interface{ CloseWrite() error }); ok {
 		if err := hc.CloseWrite(); err != nil {
 			return t.wrap(err)
+		}
+		// On a server that leaves commands queued during a transfer,
+		// those for after it (CloseBatch) go out now: their replies then
+		// follow the final one instead of a round trip after it. (Others
+		// read the control connection during a transfer: pure-ftpd loses
+		// such commands, pyftpdlib answers them before its 226.)
+		if t.c.queuesCommands {
+			if err := t.sendAfter(); err != nil {
+				return err
+			}
 		}
 		// Drain what the server still sends until it closes (bounded by
 		// the deadline and by a byte count: an upload gets no payload).
@@ -319,11 +342,11 @@ func (t *Transfer) finish(ctx context.Context, err error) error {
 		return errors.Join(err, c.usable())
 	}
 	defer c.guard(ctx)()
-	if err == nil && len(t.after) > 0 {
-		if werr := c.writeLines(ctx, t.after); werr != nil {
+	if err == nil {
+		if werr := t.sendAfter(); werr != nil {
 			return werr
 		}
-	} else {
+	} else if !t.afterSent {
 		t.after = nil
 	}
 	r, rerr := c.readReply(ctx)
