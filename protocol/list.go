@@ -160,20 +160,42 @@ var newline = []byte{'\n'}
 // the working folder, which costs two round trips (and a PWD once per
 // connection).
 func (c *Conn) checkDir(ctx context.Context, path string) error {
+	// Going there and back do not depend on each other (a refused CWD
+	// leaves the folder as it was): one round trip when pipelining, two
+	// when the folder to come back to must be asked first.
 	home := c.pwd
+	var there *Reply
 	if home == "" {
-		var err error
-		if home, err = c.CurrentDir(ctx); err != nil {
+		replies, err := c.Batch(ctx, "PWD", "CWD "+path)
+		if err != nil {
 			return err
 		}
+		if err := replies[0].Check("PWD", CodePathCreated); err != nil {
+			return err
+		}
+		if home, err = parseQuotedPath(replies[0].Text()); err != nil {
+			return protocolError("bad PWD reply", replies[0].Lines[0])
+		}
+		there = replies[1]
 	}
-	if err := c.ChangeDir(ctx, path); err != nil {
+	lines := []string{"CWD " + home}
+	if there == nil {
+		lines = []string{"CWD " + path, "CWD " + home}
+	}
+	replies, err := c.Batch(ctx, lines...)
+	if err != nil {
+		return err
+	}
+	if there == nil {
+		there = replies[0]
+	}
+	if err := there.Check("CWD", 2); err != nil {
 		if errors.Is(err, ErrPermanent) {
 			return fmt.Errorf("LIST %s: %w: %w", safe.Line(path), ErrNotListable, err)
 		}
 		return err
 	}
-	if err := c.ChangeDir(ctx, home); err != nil {
+	if err := replies[len(replies)-1].Check("CWD", 2); err != nil {
 		return err
 	}
 	c.pwd = home
