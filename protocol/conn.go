@@ -42,6 +42,7 @@ type Conn struct {
 	noEPSV     bool   // EPSV failed once; use PASV from now on
 	noPipeline bool   // a pipelined step failed: one command at a time
 	epsvProven bool   // an EPSV data connection worked: its ports are reachable
+	nextPort   int    // a passive port asked for ahead (prefetchPort), or 0
 	// Known behaviours of vsftpd (known by its greeting): closesDataFirst,
 	// it waits for the client to close a retrieval's data connection
 	// before its final reply; queuesCommands, it leaves the control

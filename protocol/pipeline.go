@@ -118,7 +118,14 @@ func (c *Conn) canPipelineTransfer() bool {
 // pipelining and ok is false: the caller starts the transfer again the
 // ordinary way.
 func (c *Conn) startPipelined(ctx context.Context, before []string, line string, offset int64, t *Transfer) (replies []*Reply, ok bool, err error) {
-	lines := append(append([]string(nil), before...), "EPSV")
+	lines := append([]string(nil), before...)
+	// A port asked for during the previous transfer (see prefetchPort)
+	// spares the EPSV.
+	port := c.nextPort
+	c.nextPort = 0
+	if port == 0 {
+		lines = append(lines, "EPSV")
+	}
 	if offset > 0 {
 		lines = append(lines, "REST "+strconv.FormatInt(offset, 10))
 	}
@@ -126,6 +133,13 @@ func (c *Conn) startPipelined(ctx context.Context, before []string, line string,
 	defer c.guard(ctx)()
 	if err := c.writeLines(ctx, lines); err != nil {
 		return nil, true, err
+	}
+	if port != 0 {
+		replies, err = c.readReplies(ctx, len(before))
+		if err != nil {
+			return replies, true, err
+		}
+		return c.startOnPort(ctx, replies, port, offset, t)
 	}
 	replies, err = c.readReplies(ctx, len(before)+1)
 	if err != nil {
@@ -149,11 +163,17 @@ func (c *Conn) startPipelined(ctx context.Context, before []string, line string,
 		}
 		return replies, false, nil
 	}
-	port, err := parseEPSV(epsv.Text())
+	port, err = parseEPSV(epsv.Text())
 	if err != nil {
 		// The server now waits for a connection we cannot make.
 		return replies, true, c.fail(ctx, err)
 	}
+	return c.startOnPort(ctx, replies, port, offset, t)
+}
+
+// startOnPort goes on with a pipelined transfer once its passive port is
+// known: the data connection, REST's reply, the command's.
+func (c *Conn) startOnPort(ctx context.Context, replies []*Reply, port int, offset int64, t *Transfer) ([]*Reply, bool, error) {
 	conn, err := c.dialData(ctx, net.JoinHostPort(c.dataHost(), strconv.Itoa(port)))
 	if err != nil {
 		// The server will wait for it and then fail the command: this
@@ -200,7 +220,44 @@ func (c *Conn) startPipelined(ctx context.Context, before []string, line string,
 	}
 	t.closeNotifyEarly()
 	t.stop = context.AfterFunc(ctx, func() { t.raw.SetDeadline(time.Unix(1, 0)) })
+	c.prefetchPort(ctx, t)
 	return replies, true, nil
+}
+
+// prefetchPort asks, on a server that leaves commands queued during a
+// transfer (vsftpd), for the next transfer's passive port while this one
+// runs: the server answers it right after this transfer's final reply,
+// so the next transfer needs no EPSV round trip. An unused port costs
+// nothing there: a later EPSV replaces it, and no reply comes unasked.
+// The transfer reads the 229 after its final reply (see finish, Abort).
+func (c *Conn) prefetchPort(ctx context.Context, t *Transfer) {
+	if !c.queuesCommands || !c.canPipelineTransfer() {
+		return
+	}
+	if err := c.writeLines(ctx, []string{"EPSV"}); err == nil {
+		t.prefetched = true
+	}
+}
+
+// takePort reads the reply to a prefetched EPSV, in its place among the
+// replies, and keeps the port for the next transfer.
+func (t *Transfer) takePort(ctx context.Context) error {
+	if !t.prefetched {
+		return nil
+	}
+	t.prefetched = false
+	c := t.c
+	r, err := c.readReply(ctx)
+	if err != nil {
+		return err
+	}
+	if r.Code != CodeExtendedPassive {
+		return nil // the next transfer asks again
+	}
+	if port, err := parseEPSV(r.Text()); err == nil {
+		c.nextPort = port
+	}
+	return nil
 }
 
 // handshake is a data connection's TLS handshake running while the

@@ -40,6 +40,9 @@ type Transfer struct {
 	after        []string
 	afterReplies []*Reply
 	afterSent    bool
+	// prefetched: an EPSV for the next transfer went out during this
+	// one; its reply follows the final one.
+	prefetched bool
 
 	lastArm time.Time
 	done    bool
@@ -95,6 +98,7 @@ func (c *Conn) startTransfer(ctx context.Context, line string, offset int64) (*T
 	if err := c.usable(); err != nil {
 		return nil, err
 	}
+	c.nextPort = 0 // a new EPSV (or PORT) replaces a prefetched port
 	if err := checkLine(line); err != nil {
 		return nil, err
 	}
@@ -353,6 +357,9 @@ func (t *Transfer) finish(ctx context.Context, err error) error {
 	if rerr != nil {
 		return errors.Join(err, rerr)
 	}
+	if perr := t.takePort(ctx); perr != nil {
+		return errors.Join(err, perr)
+	}
 	if len(t.after) > 0 {
 		replies, aerr := c.readReplies(ctx, len(t.after))
 		if aerr != nil {
@@ -426,6 +433,9 @@ func (t *Transfer) Abort() error {
 	err := c.writeLine(ctx, "ABOR")
 	if err == nil {
 		_, err = c.readReply(ctx)
+	}
+	if err == nil {
+		err = t.takePort(ctx) // answered before ABOR was read
 	}
 	if drained != nil {
 		t.raw.Close()
