@@ -135,11 +135,9 @@ func (c *Conn) startPipelined(ctx context.Context, before []string, line string,
 		return nil, true, err
 	}
 	if port != 0 {
-		replies, err = c.readReplies(ctx, len(before))
-		if err != nil {
-			return replies, true, err
-		}
-		return c.startOnPort(ctx, replies, port, offset, t)
+		// The connection is made at once; the replies to before are
+		// read while it opens.
+		return c.startOnPort(ctx, nil, len(before), port, offset, t)
 	}
 	replies, err = c.readReplies(ctx, len(before)+1)
 	if err != nil {
@@ -168,12 +166,13 @@ func (c *Conn) startPipelined(ctx context.Context, before []string, line string,
 		// The server now waits for a connection we cannot make.
 		return replies, true, c.fail(ctx, err)
 	}
-	return c.startOnPort(ctx, replies, port, offset, t)
+	return c.startOnPort(ctx, replies, 0, port, offset, t)
 }
 
 // startOnPort goes on with a pipelined transfer once its passive port is
-// known: the data connection, REST's reply, the command's.
-func (c *Conn) startOnPort(ctx context.Context, replies []*Reply, port int, offset int64, t *Transfer) ([]*Reply, bool, error) {
+// known: the data connection, the pending replies to the commands sent
+// ahead, REST's reply, the command's.
+func (c *Conn) startOnPort(ctx context.Context, replies []*Reply, pending int, port int, offset int64, t *Transfer) ([]*Reply, bool, error) {
 	conn, err := c.dialData(ctx, net.JoinHostPort(c.dataHost(), strconv.Itoa(port)))
 	if err != nil {
 		// The server will wait for it and then fail the command: this
@@ -181,6 +180,14 @@ func (c *Conn) startOnPort(ctx context.Context, replies []*Reply, port int, offs
 		return replies, true, c.fail(ctx, err)
 	}
 	hs := c.startSecureData(ctx, conn)
+	if pending > 0 {
+		more, err := c.readReplies(ctx, pending)
+		replies = append(replies, more...)
+		if err != nil {
+			hs.abandon()
+			return replies, true, err
+		}
+	}
 	if offset > 0 {
 		r, err := c.readReply(ctx)
 		if err != nil {
