@@ -150,9 +150,15 @@ func flagTable() []flagDef {
 			Help: "upload: make the remote directory a copy of LOCALDIR",
 			bind: boolVar(func(t flagTargets) *bool { return &t.tree.reverse })},
 		{Names: []string{"parallel"}, Arg: "N", Verbs: tree,
-			Help: "connections at once, 1-10 (default 4)",
+			Help: "connections at once, 1-10 (default 4, growing up to 10, or a bookmark's parallel, while many small files wait; a server's \"too many connections\" lowers it)",
 			bind: func(fs *flag.FlagSet, name string, to flagTargets) {
-				fs.IntVar(&to.tree.parallel, name, defaultParallel, "")
+				to.tree.parallel = defaultParallel
+				fs.Var(&parallelValue{&to.tree.parallel, &to.tree.parallelGiven}, name, "")
+			}},
+		{Names: []string{"segments"}, Arg: "N", Verbs: []string{"get", "mirror"},
+			Help: "fetch each file in N ranges over N connections, 1-16 (default: 4 for files of 64 MiB or more when no other file waits; 1 is one stream)",
+			bind: func(fs *flag.FlagSet, name string, to flagTargets) {
+				fs.IntVar(&to.tree.segments, name, 0, "")
 			}},
 		{Names: []string{"on-conflict"}, Arg: "POLICY", Verbs: tree, Values: conflictPolicies(),
 			Help: "for files that exist: newer (the default: transfer when the source is newer or the sizes differ), overwrite, skip, resume or rename (keep both)",

@@ -23,6 +23,10 @@ import (
 	"ferry/ui"
 )
 
+// tuiMaxParallel is how far the full-screen interface's queue grows by
+// itself: it shares the server with the panes' browsing connection.
+const tuiMaxParallel = 4
+
 // tui opens the full-screen interface: with a URL or -b NAME connected
 // to it and the remote pane active, without one asking where to connect.
 func (c *cli) tui(ctx context.Context, args []string) error {
@@ -274,7 +278,10 @@ func (c *cli) openQueue(cfg *ui.Config) (*transfers.Queue, error) {
 	if err != nil {
 		return nil, err
 	}
-	q := transfers.New(transfers.Options{Dial: c.dialSite, Workers: c.parallel, StatePath: statePath, PartialsDir: partials, Limit: limit})
+	// The queue adds connections while many small files wait, up to 4
+	// (or config.toml's parallel when higher); a server that refuses one
+	// sets the limit lower.
+	q := transfers.New(transfers.Options{Dial: c.dialSite, Workers: c.parallel, MaxParallel: max(c.parallel, tuiMaxParallel), StatePath: statePath, PartialsDir: partials, Limit: limit})
 	c.queue = q
 	cfg.Queue, cfg.Saved = q, saved
 	return q, nil

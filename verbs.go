@@ -152,10 +152,13 @@ func formatTime(e *listing.Entry) string {
 
 // get downloads one file (to a local file, or "-" for standard output).
 func (c *cli) get(ctx context.Context, args []string) error {
-	fs := c.flags("get")
-	pos, err := parseArgs(fs, args)
+	var tf treeFlags // --segments
+	pos, err := parseArgs(c.flagSet("get", &tf), args)
 	if err != nil {
 		return err
+	}
+	if tf.segments < 0 || tf.segments > transfers.MaxSegments {
+		return usagef("--segments must be 1 to %d", transfers.MaxSegments)
 	}
 	if len(pos) < 1 || len(pos) > 2 {
 		return usagef("get takes a URL (or -b NAME and a path) and an optional local path")
@@ -201,7 +204,7 @@ func (c *cli) get(ctx context.Context, args []string) error {
 		return err
 	}
 	spec := transfers.Spec{Site: t.String(), Direction: transfers.Download, Remote: t.Path,
-		LocalRoot: filepath.Dir(abs), Local: filepath.Base(abs)}
+		LocalRoot: filepath.Dir(abs), Local: filepath.Base(abs), Segments: tf.segments}
 	return c.transfer(ctx, t, 1, transfers.Overwrite, spec)
 }
 

@@ -75,9 +75,9 @@ func (c *cli) copyVerb(ctx context.Context, args []string) error {
 		if !tf.recursive {
 			return usagef("copy: the planning flags (--dry-run, --delete, ...) need -r")
 		}
-		return c.syncCopy(ctx, from, to, src, cleanRemote(dst), &tf.sync, tf.parallel, c.opt.fxp)
+		return c.syncCopy(ctx, from, to, src, cleanRemote(dst), &tf.sync, tf.connections(), c.opt.fxp)
 	}
 	spec := transfers.Spec{Site: "from " + from.String(), Direction: transfers.Copy, Remote: src,
 		DestSite: "to " + to.String(), DestRemote: cleanRemote(dst), Dir: tf.recursive, FXP: c.opt.fxp}
-	return c.transfer(ctx, from, tf.parallel, policy, spec, to)
+	return c.transfer(ctx, from, tf.connections(), policy, spec, to)
 }

@@ -27,6 +27,7 @@ type syncFlags struct {
 	sizeOnly, checksum               bool
 	tolerance                        time.Duration
 	rules                            []syncRule // --include, --exclude, --exclude-from in order
+	segments                         int        // --segments for the downloads
 }
 
 // syncRule is one filter flag as given.
@@ -198,7 +199,7 @@ func (c *cli) syncMirror(ctx context.Context, t target, sf *syncFlags, reverse b
 	if err != nil {
 		return err
 	}
-	run := &planRun{c: c, t: t, remote: remote, localRoot: localRoot, reverse: reverse, conn: conn, login: login, parallel: parallel}
+	run := &planRun{c: c, t: t, remote: remote, localRoot: localRoot, reverse: reverse, conn: conn, login: login, parallel: parallel, segments: sf.segments}
 	defer func() {
 		if run.conn != nil {
 			run.conn.Quit(context.WithoutCancel(ctx))
@@ -367,7 +368,8 @@ type planRun struct {
 	reverse   bool   // upload
 	conn      *protocol.Conn
 	login     func(ctx context.Context) (*protocol.Conn, error)
-	parallel  int
+	parallel  int // 0: start at defaultParallel and adapt
+	segments  int // each download's Spec.Segments
 	failed    int
 	// Between two servers (copy -r): the queue job of a planned copy,
 	// and the queue's connections by site key. The target is the server
@@ -414,6 +416,7 @@ func (r *planRun) execute(ctx context.Context, actions []syncplan.Action) error 
 			s := transfers.Spec{
 				Site: r.t.String(), Direction: transfers.Download,
 				Remote: joinRemotePath(r.remote, a.Path), LocalRoot: r.localRoot, Local: a.Path,
+				Segments: r.segments,
 			}
 			if r.reverse {
 				s.Direction = transfers.Upload
@@ -574,9 +577,11 @@ func (r *planRun) delete(ctx context.Context, root *os.Root, a *syncplan.Action)
 // with the transfer verbs' progress line and failure report. The plan
 // has already decided, so an existing target is overwritten.
 func (r *planRun) transfer(ctx context.Context, specs []transfers.Spec) error {
-	parallel := r.parallel
+	// Without --parallel the queue starts at defaultParallel and adds
+	// connections while many small files wait (see adaptiveParallel).
+	parallel, most := r.parallel, r.parallel
 	if parallel == 0 {
-		parallel = defaultParallel
+		parallel, most = defaultParallel, adaptiveParallel
 	}
 	dial := func(ctx context.Context, _ string) (*protocol.Conn, error) { return r.login(ctx) }
 	if r.dial != nil {
@@ -591,7 +596,7 @@ func (r *planRun) transfer(ctx context.Context, specs []transfers.Spec) error {
 		return err
 	}
 	q := transfers.New(transfers.Options{
-		Dial: dial, Workers: min(parallel, len(specs)), Policy: transfers.Overwrite,
+		Dial: dial, Workers: min(parallel, len(specs)), MaxParallel: min(most, len(specs)), Policy: transfers.Overwrite,
 		PartialsDir: partials, ForgetDone: true, Limit: limit,
 	})
 	defer q.Close()

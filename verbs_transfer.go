@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,11 +30,13 @@ const defaultParallel = 4
 
 // treeFlags adds the flags of the verbs that move directory trees.
 type treeFlags struct {
-	parallel   int
-	onConflict string
-	recursive  bool
-	reverse    bool
-	sync       syncFlags // the planning flags of mirror, get -r and put -r (verbs_mirror.go)
+	parallel      int
+	parallelGiven bool // --parallel was given: exactly that many, no adapting
+	segments      int  // --segments; 0 lets the queue choose
+	onConflict    string
+	recursive     bool
+	reverse       bool
+	sync          syncFlags // the planning flags of mirror, get -r and put -r (verbs_mirror.go)
 }
 
 func (c *cli) treeFlagSet(verb string, tf *treeFlags) *flag.FlagSet {
@@ -53,6 +56,9 @@ func (tf *treeFlags) syncPolicy(p transfers.Policy) error {
 func (tf *treeFlags) policy() (transfers.Policy, error) {
 	if tf.parallel < 1 || tf.parallel > transfers.MaxWorkers {
 		return 0, usagef("--parallel must be 1 to %d", transfers.MaxWorkers)
+	}
+	if tf.segments < 0 || tf.segments > transfers.MaxSegments {
+		return 0, usagef("--segments must be 1 to %d", transfers.MaxSegments)
 	}
 	p, err := transfers.ParsePolicy(tf.onConflict)
 	if err != nil || p == transfers.Ask {
@@ -104,12 +110,13 @@ func (c *cli) mirror(ctx context.Context, args []string) error {
 	// The default policy mirrors by a plan (verbs_mirror.go), the one
 	// --dry-run shows; the other policies copy the tree as they are.
 	if policy == transfers.OverwriteIfNewer {
-		return c.syncMirror(ctx, t, &tf.sync, tf.reverse, tf.parallel, local)
+		tf.sync.segments = tf.segments
+		return c.syncMirror(ctx, t, &tf.sync, tf.reverse, tf.connections(), local)
 	}
 	if err := tf.syncPolicy(policy); err != nil {
 		return err
 	}
-	spec := transfers.Spec{Site: t.String(), Remote: cleanRemote(t.Path), Dir: true}
+	spec := transfers.Spec{Site: t.String(), Remote: cleanRemote(t.Path), Dir: true, Segments: tf.segments}
 	if tf.reverse {
 		spec.Direction = transfers.Upload
 		spec.LocalRoot, err = existingDir(local)
@@ -120,7 +127,7 @@ func (c *cli) mirror(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	return c.transfer(ctx, t, tf.parallel, policy, spec)
+	return c.transfer(ctx, t, tf.connections(), policy, spec)
 }
 
 // getTree is "get -r URL [LOCALDIR]": the remote directory is copied under
@@ -144,7 +151,7 @@ func (c *cli) getTree(ctx context.Context, args []string) error {
 		return usageError{err.Error()}
 	}
 	remote := cleanRemote(t.Path)
-	spec := transfers.Spec{Site: t.String(), Direction: transfers.Download, Remote: remote, Dir: true}
+	spec := transfers.Spec{Site: t.String(), Direction: transfers.Download, Remote: remote, Dir: true, Segments: tf.segments}
 	local := "."
 	if len(pos) == 2 {
 		local = pos[1]
@@ -160,7 +167,8 @@ func (c *cli) getTree(ctx context.Context, args []string) error {
 			}
 			into = filepath.Join(local, path.Base(remote))
 		}
-		return c.syncMirror(ctx, t, &tf.sync, false, tf.parallel, into)
+		tf.sync.segments = tf.segments
+		return c.syncMirror(ctx, t, &tf.sync, false, tf.connections(), into)
 	}
 	if st, err := os.Stat(local); err == nil && st.IsDir() {
 		if remote != "" && remote != "/" {
@@ -179,7 +187,7 @@ func (c *cli) getTree(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	return c.transfer(ctx, t, tf.parallel, policy, spec)
+	return c.transfer(ctx, t, tf.connections(), policy, spec)
 }
 
 // putTree is "put -r LOCALDIR URL": a URL ending in "/" (or naming the
@@ -215,13 +223,13 @@ func (c *cli) putTree(ctx context.Context, args []string) error {
 			return err
 		}
 		t.Path = remote
-		return c.syncMirror(ctx, t, &tf.sync, true, tf.parallel, root)
+		return c.syncMirror(ctx, t, &tf.sync, true, tf.connections(), root)
 	}
 	spec := transfers.Spec{
 		Site: t.String(), Direction: transfers.Upload, Remote: cleanRemote(remote),
 		LocalRoot: root, Dir: true,
 	}
-	return c.transfer(ctx, t, tf.parallel, policy, spec)
+	return c.transfer(ctx, t, tf.connections(), policy, spec)
 }
 
 // cleanRemote drops trailing slashes from a remote path, keeping "/".
@@ -253,8 +261,46 @@ func makeDir(dir string) (string, error) {
 	return filepath.Abs(dir)
 }
 
-// transfer runs one directory job through a queue of parallel workers,
-// shows progress on a terminal, and reports what failed.
+// adaptiveParallel is how far the tree verbs add connections without
+// --parallel while many small files wait (a bookmark's parallel is the
+// limit instead when set): over a slow link each small file costs round
+// trips, and more connections overlap them. A server that refuses one
+// more connection sets the limit lower.
+const adaptiveParallel = transfers.MaxWorkers
+
+// parallelValue is --parallel: a number, and whether it was given.
+type parallelValue struct {
+	n     *int
+	given *bool
+}
+
+func (p *parallelValue) String() string {
+	if p.n == nil {
+		return ""
+	}
+	return strconv.Itoa(*p.n)
+}
+
+func (p *parallelValue) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return err
+	}
+	*p.n, *p.given = n, true
+	return nil
+}
+
+// connections returns --parallel when given, else 0: the queue adapts.
+func (tf *treeFlags) connections() int {
+	if tf.parallelGiven {
+		return tf.parallel
+	}
+	return 0
+}
+
+// transfer runs one directory job through a queue of parallel workers
+// (parallel of them; 0 starts at defaultParallel and adapts up to the
+// site's limit), shows progress on a terminal, and reports what failed.
 func (c *cli) transfer(ctx context.Context, t target, parallel int, policy transfers.Policy, spec transfers.Spec, dest ...target) error {
 	// Each site's password is asked for once, not once per connection,
 	// and the first connection to each checks the login and the
@@ -293,6 +339,9 @@ func (c *cli) transfer(ctx context.Context, t target, parallel int, policy trans
 	}
 	first := <-spares[spec.Site]
 	spares[spec.Site] <- first
+	// The further connections offer the TLS key exchange the first one
+	// agreed on: no HelloRetryRequest round trip for each.
+	sites[spec.Site].Options = first.SameKeyExchange(sites[spec.Site].Options)
 	if spec.Direction == transfers.Download {
 		unlock, err := lockFolder(spec.LocalRoot)
 		if err != nil {
@@ -325,7 +374,14 @@ func (c *cli) transfer(ctx context.Context, t target, parallel int, policy trans
 	if err != nil {
 		return err
 	}
-	q := transfers.New(transfers.Options{Dial: dial, Workers: parallel, Policy: policy, PartialsDir: partials, ForgetDone: true, Limit: limit})
+	workers, most := parallel, parallel
+	if parallel == 0 {
+		workers, most = defaultParallel, adaptiveParallel
+		if p := sites[spec.Site].Parallel; p > 0 { // the bookmark's limit
+			workers, most = min(workers, p), p
+		}
+	}
+	q := transfers.New(transfers.Options{Dial: dial, Workers: workers, MaxParallel: most, Policy: policy, PartialsDir: partials, ForgetDone: true, Limit: limit})
 	q.Add(spec)
 
 	var show *progress
