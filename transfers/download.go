@@ -146,7 +146,11 @@ func (w *worker) download(a *attempt) error {
 				}
 			}
 			now, known := recordOf(s, src)
-			if rec, ok := w.q.partials.load(partKey); ok && known && rec.matches(now) {
+			rec, ok := w.q.partials.load(partKey)
+			// A segmented partial is as long as the file from the
+			// start; any other length is not the one its ranges describe.
+			ok = ok && known && rec.matches(now) && (rec.Ranges == nil || fi.Size() == src.Size && rangesCover(rec.Ranges, src.Size))
+			if ok {
 				if ranges = rec.Ranges; ranges == nil {
 					offset = fi.Size()
 				}

@@ -59,6 +59,20 @@ func splitRanges(size int64, n int) []segRange {
 	return rs
 }
 
+// rangesCover reports whether rs, read back from a journal, are ranges a
+// download of size bytes could have made: in order, each within the
+// file and touching the next, none done past its end.
+func rangesCover(rs []segRange, size int64) bool {
+	next := int64(0)
+	for _, r := range rs {
+		if r.Start != next || r.End < r.Start || r.Done < 0 || r.Done > r.End-r.Start {
+			return false
+		}
+		next = r.End
+	}
+	return next == size
+}
+
 // segmentsFor returns how many ranges a fresh download of src should
 // use: Spec.Segments when set, else DefaultSegments for a file of at
 // least SegmentThreshold while no other file waits for a connection; 1
@@ -183,9 +197,10 @@ func (w *worker) fetchRange(ctx context.Context, c *protocol.Conn, f *os.File, a
 	if last {
 		t.Expect(end - pos)
 	}
+	src := w.q.limited(ctx, t) // the queue's rate limit covers every range
 	sinceSave := int64(0)
 	for pos < end {
-		n, rerr := io.ReadFull(t, buf[:min(int64(len(buf)), end-pos)])
+		n, rerr := io.ReadFull(src, buf[:min(int64(len(buf)), end-pos)])
 		if n > 0 {
 			if _, err := f.WriteAt(buf[:n], pos); err != nil {
 				return errors.Join(err, t.Abort())

@@ -32,7 +32,29 @@ func TestSplitRangesCoversTheFileOnce(t *testing.T) {
 	}
 }
 
-// TestSegmentedDownloadResumesEachRangeAfAKill interrupts a download in
+func TestRangesFromAJournalMustCoverTheFile(t *testing.T) {
+	good := []segRange{{0, 50, 10}, {50, 100, 50}}
+	tests := []struct {
+		name string
+		rs   []segRange
+		size int64
+		want bool
+	}{
+		{"as split", good, 100, true},
+		{"for another size", good, 120, false},
+		{"a gap", []segRange{{0, 40, 0}, {50, 100, 0}}, 100, false},
+		{"done past its end", []segRange{{0, 50, 51}, {50, 100, 0}}, 100, false},
+		{"done negative", []segRange{{0, 50, -1}, {50, 100, 0}}, 100, false},
+		{"backwards", []segRange{{0, 50, 0}, {50, 40, 0}}, 40, false},
+	}
+	for _, tt := range tests {
+		if got := rangesCover(tt.rs, tt.size); got != tt.want {
+			t.Errorf("%s: rangesCover = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestSegmentedDownloadResumesEachRangeAfterAKill interrupts a download in
 // four ranges on a real server, checks that the journal kept each
 // range's progress, and resumes it in another queue (as after a restart):
 // every range continues where it stopped, and the file's SHA-256 equals
