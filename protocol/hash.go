@@ -87,48 +87,91 @@ func (c *Conn) Hash(ctx context.Context, path string) (Digest, error) {
 	if err := checkLine(path); err != nil {
 		return Digest{}, err
 	}
-	if algo := c.hashAlgo(); algo != "" {
-		if c.hashSelected != algo {
-			if _, err := c.cmd(ctx, 2, "OPTS HASH "+algo); err != nil {
-				return Digest{}, err
-			}
-			c.hashSelected = algo
-		}
-		r, err := c.cmd(ctx, 2, "HASH "+path)
+	lines, read := c.HashRequest(path)
+	if lines == nil {
+		return read(nil)
+	}
+	var replies []*Reply
+	for _, l := range lines {
+		r, err := c.cmd(ctx, 0, l)
 		if err != nil {
 			return Digest{}, err
 		}
-		// "213 SHA-256 0-49 <hex> <name>": the last line carries it.
-		f := strings.Fields(lastLine(r))
-		if len(f) < 3 || !strings.EqualFold(f[0], algo) {
-			return Digest{}, protocolError("malformed HASH reply", r.String())
+		replies = append(replies, r)
+		if codeClass(r.Code) != ClassCompletion {
+			break // OPTS HASH refused: HASH is not sent
 		}
-		sum, err := hex.DecodeString(f[2])
-		if err != nil || len(sum) != NewHash(algo).Size() {
-			return Digest{}, protocolError("malformed HASH reply", r.String())
+	}
+	return read(replies)
+}
+
+// HashRequest returns the commands that ask for path's hash, to send in
+// a Batch or ahead of a transfer (StartTransferBatch), and the function
+// that reads the Digest from their replies, in order (an *Error for a
+// refusal). Without a hash command (see HashMethod) lines is nil and read
+// returns ErrNoHash.
+func (c *Conn) HashRequest(path string) (lines []string, read func([]*Reply) (Digest, error)) {
+	if algo := c.hashAlgo(); algo != "" {
+		if c.hashSelected != algo {
+			lines = append(lines, "OPTS HASH "+algo)
 		}
-		return Digest{Algo: algo, Sum: sum, Command: "HASH"}, nil
+		lines = append(lines, "HASH "+path)
+		opts := len(lines) == 2
+		return lines, func(replies []*Reply) (Digest, error) {
+			if opts {
+				if len(replies) == 0 {
+					return Digest{}, protocolError("no reply to OPTS HASH", "")
+				}
+				if err := replies[0].Check("OPTS", 2); err != nil {
+					return Digest{}, err
+				}
+				c.hashSelected = algo
+				replies = replies[1:]
+			}
+			if len(replies) == 0 {
+				return Digest{}, protocolError("no reply to HASH", "")
+			}
+			r := replies[0]
+			if err := r.Check("HASH", 2); err != nil {
+				return Digest{}, err
+			}
+			// "213 SHA-256 0-49 <hex> <name>": the last line carries it.
+			f := strings.Fields(lastLine(r))
+			if len(f) < 3 || !strings.EqualFold(f[0], algo) {
+				return Digest{}, protocolError("malformed HASH reply", r.String())
+			}
+			sum, err := hex.DecodeString(f[2])
+			if err != nil || len(sum) != NewHash(algo).Size() {
+				return Digest{}, protocolError("malformed HASH reply", r.String())
+			}
+			return Digest{Algo: algo, Sum: sum, Command: "HASH"}, nil
+		}
 	}
 	for _, h := range hashChoices {
 		if !c.HasFeature(h.command) {
 			continue
 		}
-		r, err := c.cmd(ctx, 2, h.command+" "+path)
-		if err != nil {
-			return Digest{}, err
+		return []string{h.command + " " + path}, func(replies []*Reply) (Digest, error) {
+			if len(replies) == 0 {
+				return Digest{}, protocolError("no reply to "+h.command, "")
+			}
+			r := replies[0]
+			if err := r.Check(h.command, 2); err != nil {
+				return Digest{}, err
+			}
+			// "250 <HEX>", sometimes followed by the name.
+			f := strings.Fields(lastLine(r))
+			if len(f) < 1 {
+				return Digest{}, protocolError("malformed "+h.command+" reply", r.String())
+			}
+			sum, err := hex.DecodeString(f[0])
+			if err != nil || len(sum) != NewHash(h.algo).Size() {
+				return Digest{}, protocolError("malformed "+h.command+" reply", r.String())
+			}
+			return Digest{Algo: h.algo, Sum: sum, Command: h.command}, nil
 		}
-		// "250 <HEX>", sometimes followed by the name.
-		f := strings.Fields(lastLine(r))
-		if len(f) < 1 {
-			return Digest{}, protocolError("malformed "+h.command+" reply", r.String())
-		}
-		sum, err := hex.DecodeString(f[0])
-		if err != nil || len(sum) != NewHash(h.algo).Size() {
-			return Digest{}, protocolError("malformed "+h.command+" reply", r.String())
-		}
-		return Digest{Algo: h.algo, Sum: sum, Command: h.command}, nil
 	}
-	return Digest{}, ErrNoHash
+	return nil, func([]*Reply) (Digest, error) { return Digest{}, ErrNoHash }
 }
 
 // lastLine returns a reply's last line without its code.

@@ -178,8 +178,18 @@ func (w *worker) download(a *attempt) error {
 		}
 	}
 	var before []string
-	if transfer && ranges == nil && src.Precision < listing.TimeSecond && conn.HasFeature("MDTM") {
+	mdtm := transfer && ranges == nil && src.Precision < listing.TimeSecond && conn.HasFeature("MDTM")
+	if mdtm {
 		before = append(before, "MDTM "+s.Remote)
+	}
+	// The server's hash of a small file (quick for it to compute) travels
+	// ahead of the download too, instead of a round trip after it.
+	var hashAhead func([]*protocol.Reply) (protocol.Digest, error)
+	if transfer && ranges == nil && offset == 0 && src.Size >= 0 && src.Size <= smallFile {
+		if lines, read := conn.HashRequest(s.Remote); lines != nil {
+			before = append(before, lines...)
+			hashAhead = read
+		}
 	}
 	journal := func() error {
 		if offset > 0 || resumed {
@@ -225,6 +235,9 @@ func (w *worker) download(a *attempt) error {
 	// The server's hash, when it offers one, is checked against what
 	// arrived: the part already on disk is read back into the hash first.
 	var sum hash.Hash
+	// serverSum gives the server's hash of the file: asked for ahead of
+	// the download, or after it.
+	serverSum := func() (protocol.Digest, error) { return conn.Hash(a.ctx, s.Remote) }
 	algo, hashCmd := conn.HashMethod()
 	if algo != "" {
 		sum = protocol.NewHash(algo)
@@ -271,10 +284,17 @@ func (w *worker) download(a *attempt) error {
 		}
 	} else if w.q.progressFrom(a.j, offset); transfer {
 		t, replies, err := conn.OpenBatch(a.ctx, s.Remote, offset, before...)
-		if len(replies) == 1 && replies[0].Code == protocol.CodeFileStatus {
+		if mdtm && len(replies) > 0 && replies[0].Code == protocol.CodeFileStatus {
 			if mt, ok := protocol.ParseTimeVal(strings.TrimSpace(replies[0].Text())); ok {
 				src.ModTime, src.Precision = mt, listing.TimeSecond
 			}
+		}
+		if hashAhead != nil {
+			if mdtm && len(replies) > 0 {
+				replies = replies[1:]
+			}
+			d, herr := hashAhead(replies)
+			serverSum = func() (protocol.Digest, error) { return d, herr }
 		}
 		if err == nil && before != nil {
 			if err = journal(); err != nil {
@@ -332,7 +352,7 @@ func (w *worker) download(a *attempt) error {
 		}
 	}
 	if sum != nil {
-		d, err := conn.Hash(a.ctx, s.Remote)
+		d, err := serverSum()
 		switch {
 		case err == nil && !d.Equal(sum.Sum(nil)):
 			return discard(failf("checksum mismatch: the %s of the received file is %x, the server's (%s) is %x", d.Algo, sum.Sum(nil), d.Command, d.Sum))
