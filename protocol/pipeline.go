@@ -15,10 +15,13 @@ import (
 // each in order, so commands that do not depend on each other's replies
 // can go out in one write, and their replies are read in order: one round
 // trip instead of one each. vsftpd, proftpd, pure-ftpd and pyftpdlib all
-// do (the tests check each). A server that does not is served one command
-// at a time: Options.NoPipelining says so up front, and a Conn stops
-// pipelining by itself after a pipelined step went wrong in a way
-// pipelining could explain (see startPipelined).
+// do (the tests check each) between transfers; during one, only vsftpd
+// leaves commands unread until it ends (pure-ftpd loses them, pyftpdlib
+// answers them first), so only there do commands go out while data flows
+// (prefetchPort, an upload's CloseBatch). A server that does not pipeline
+// is served one command at a time: Options.NoPipelining says so up front,
+// and a Conn stops pipelining by itself after a pipelined step went wrong
+// in a way pipelining could explain (see startPipelined).
 
 // pipelining reports whether commands may be sent before earlier replies.
 func (c *Conn) pipelining() bool {
