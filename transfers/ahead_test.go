@@ -51,3 +51,31 @@ func TestSmallDownloadAsksForTheHashAhead(t *testing.T) {
 		t.Fatalf("%d files verified by the server's hash, %d hash requests sent ahead of RETR; want 3 and at least 2:\n%s", verified, ahead, log.String())
 	}
 }
+
+// TestOverwritingUploadAsksNothingBeforeItsData: with the Overwrite
+// policy an upload does not ask whether its target exists (the answer
+// would change nothing): each file costs its STOR and the size check
+// behind it, over an existing target or a new one alike.
+func TestOverwritingUploadAsksNothingBeforeItsData(t *testing.T) {
+	h := ftptest.NewHostile(t, ftptest.HostileOptions{
+		Files: map[string]*ftptest.HostileFile{"/up/b.txt": {Data: []byte("old")}},
+	})
+	src := t.TempDir()
+	for _, name := range []string{"a.txt", "b.txt", "c.txt"} {
+		os.WriteFile(filepath.Join(src, name), []byte("new "+name), 0o644)
+	}
+	var specs []Spec
+	for _, name := range []string{"a.txt", "b.txt", "c.txt"} {
+		specs = append(specs, Spec{Site: "h", Direction: Upload, Remote: "/up/" + name, LocalRoot: src, Local: name})
+	}
+	snap := run(t, Options{Dial: hostileSite(h), Workers: 1, Policy: Overwrite}, specs...)
+	wantAll(t, snap, Done)
+	for _, name := range []string{"a.txt", "b.txt", "c.txt"} {
+		if got, _ := h.File("/up/" + name); string(got) != "new "+name {
+			t.Errorf("%s holds %q", name, got)
+		}
+	}
+	if n := h.Count("SIZE"); n != 3 {
+		t.Errorf("%d SIZE commands for 3 uploads, want 3 (the checks after each): %q", n, h.Commands())
+	}
+}

@@ -58,7 +58,9 @@ func (w *worker) upload(a *attempt) error {
 		case err != nil && !errors.Is(err, protocol.ErrPermanent):
 			return err
 		}
-	} else {
+	} else if a.policy != Overwrite {
+		// Overwrite replaces whatever is there: asking whether something
+		// is (a SIZE round trip per file) would change nothing.
 		dst, exists, err := w.remoteFile(a, conn, s.Remote, a.policy == OverwriteIfNewer)
 		if err != nil {
 			return err
