@@ -352,6 +352,15 @@ func (m *Model) load(pane int, dir, focus string) tea.Cmd {
 	}
 	v.gen++
 	v.loading = true
+	v.refreshing = false
+	if v.remote != nil && dir != v.model.Dir() {
+		if entries, ok := v.recent.get(dir); ok {
+			// Shown at once; the listing asked for below replaces it.
+			v.model.ShowParentRow(v.fs.Parent(dir) != dir)
+			v.model.SetListing(dir, entries, focus)
+			v.refreshing = true
+		}
+	}
 	return tea.Batch(m.startSpinner(), listCmd(v.fs, pane, v.gen, dir, focus))
 }
 
@@ -480,6 +489,7 @@ func (m *Model) listed(msg listedMsg) tea.Cmd {
 		return nil // an older listing that a newer request replaced
 	}
 	v.loading = false
+	v.refreshing = false
 	if msg.err != nil {
 		v.err = msg.err
 		if v.model.Dir() == "" {
@@ -489,8 +499,20 @@ func (m *Model) listed(msg listedMsg) tea.Cmd {
 		return nil
 	}
 	v.err = nil
+	if v.remote != nil {
+		if v.recent == nil {
+			v.recent = &recentListings{}
+		}
+		v.recent.put(msg.dir, msg.entries)
+	}
+	focus := msg.focus
+	if v.model.Dir() == msg.dir {
+		if e := v.model.Current(); e != nil && focus == "" {
+			focus = e.RawName // the cached listing was shown: keep the cursor where the user moved it
+		}
+	}
 	v.model.ShowParentRow(v.fs.Parent(msg.dir) != msg.dir)
-	v.model.SetListing(msg.dir, msg.entries, msg.focus)
+	v.model.SetListing(msg.dir, msg.entries, focus)
 	if msg.gen == v.navGen && m.statusIsErr {
 		m.setStatus("", false) // the user moved on and it worked
 	}
@@ -561,6 +583,7 @@ func (m *Model) connected(msg connectedMsg) tea.Cmd {
 	}
 	v.remote, v.target = msg.remote, msg.target
 	v.fs = msg.remote
+	v.recent = nil // another server's folders
 	sortKey, reverse := v.model.Sort()
 	v.model = panes.New(v.model.ShowHidden())
 	v.model.SetSort(sortKey, reverse)
@@ -789,6 +812,7 @@ func (m *Model) disconnect() tea.Cmd {
 	r, t := v.remote, v.target
 	v.remote, v.target = nil, Target{}
 	v.fs = m.local()
+	v.recent = nil
 	v.home = ""
 	sortKey, reverse := v.model.Sort()
 	v.model = panes.New(v.model.ShowHidden())

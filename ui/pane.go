@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,17 +28,22 @@ type paneView struct {
 	fs   panes.FS // the local machine, or the server the pane is on
 	// remote is the server the pane is connected to, with the target it
 	// was opened by; nil on the local machine.
-	remote  RemoteFS
-	target  Target
-	model   *panes.Pane
-	loading bool
-	err     error
-	gen     int    // listing generation; older results are ignored
-	navGen  int    // the generation the user asked for (navigate)
-	home    string // a server's login folder, for URLs relative to it
-	cols    *columnMode
-	sizes   map[string]int64 // folder sizes computed (by path)
-	sizing  map[string]bool  // folders being added up
+	remote RemoteFS
+	target Target
+	// recent keeps the last listings of a server's folders, so going back
+	// to one shows it at once while it is listed again (a slow link makes
+	// every listing cost several round trips); refreshing marks that.
+	recent     *recentListings
+	refreshing bool
+	model      *panes.Pane
+	loading    bool
+	err        error
+	gen        int    // listing generation; older results are ignored
+	navGen     int    // the generation the user asked for (navigate)
+	home       string // a server's login folder, for URLs relative to it
+	cols       *columnMode
+	sizes      map[string]int64 // folder sizes computed (by path)
+	sizing     map[string]bool  // folders being added up
 
 	filtering bool
 	filter    textinput.Model
@@ -187,6 +193,9 @@ func (v *paneView) View(s *Styles, active bool, spin string, tag string) string 
 	}
 	if v.loading {
 		title = spin + " " + title
+	}
+	if v.refreshing {
+		title += " (refreshing)"
 	}
 	titleStyle := s.Title
 	if active {
@@ -454,4 +463,48 @@ func padLeft(s string, w int) string {
 // wrap breaks text into lines of at most width cells.
 func wrap(text string, width int) []string {
 	return strings.Split(lipgloss.NewStyle().Width(width).Render(text), "\n")
+}
+
+// recentListings keeps the listings of the last few folders of a server,
+// bounded in folders and in entries so a huge folder is not kept twice.
+type recentListings struct {
+	dirs    []string // oldest first
+	entries map[string][]listing.Entry
+	total   int
+}
+
+const (
+	recentFolders = 16
+	recentEntries = 200_000
+)
+
+func (r *recentListings) get(dir string) ([]listing.Entry, bool) {
+	if r == nil {
+		return nil, false
+	}
+	e, ok := r.entries[dir]
+	return e, ok
+}
+
+func (r *recentListings) put(dir string, entries []listing.Entry) {
+	if r.entries == nil {
+		r.entries = map[string][]listing.Entry{}
+	}
+	if old, ok := r.entries[dir]; ok {
+		r.total -= len(old)
+		delete(r.entries, dir)
+		r.dirs = slices.DeleteFunc(r.dirs, func(d string) bool { return d == dir })
+	}
+	if len(entries) > recentEntries {
+		return
+	}
+	r.entries[dir] = entries
+	r.dirs = append(r.dirs, dir)
+	r.total += len(entries)
+	for len(r.dirs) > recentFolders || r.total > recentEntries {
+		oldest := r.dirs[0]
+		r.dirs = r.dirs[1:]
+		r.total -= len(r.entries[oldest])
+		delete(r.entries, oldest)
+	}
 }

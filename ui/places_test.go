@@ -123,3 +123,24 @@ func TestResumingSavedJobsAsksOncePerSiteWithoutAPassword(t *testing.T) {
 		t.Errorf("%d jobs restored; want 3", n)
 	}
 }
+
+func TestAFolderVisitedBeforeShowsAtOnceAndRefreshes(t *testing.T) {
+	h := newHarness(t, 120, 35)
+	v := h.m.panes[rightPane]
+	h.run(h.m.load(rightPane, "/pub/data", ""))
+	h.run(h.m.load(rightPane, "/pub", ""))
+	w, _ := h.remote.Create(context.Background(), "/pub/data/c.csv") // changed on the server meanwhile
+	io.WriteString(w, "5,6\n")
+	w.Close()
+	cmd := h.m.load(rightPane, "/pub/data", "")
+	if v.model.Dir() != "/pub/data" || !v.refreshing || v.model.Len() != 3 { // .., a.csv, b.csv
+		t.Fatalf("before the listing came: dir %q, refreshing %v, %d rows; want the last listing shown at once", v.model.Dir(), v.refreshing, v.model.Len())
+	}
+	if !strings.Contains(h.screen(), "(refreshing)") {
+		t.Error("the pane does not say it is refreshing")
+	}
+	h.run(cmd)
+	if v.refreshing || v.model.Len() != 4 {
+		t.Errorf("after the listing: refreshing %v, %d rows; want the new listing", v.refreshing, v.model.Len())
+	}
+}
