@@ -43,46 +43,12 @@ func (w *worker) copy(a *attempt) error {
 	}
 	a.j.total.Store(src.Size)
 
-	var offset int64
-	if a.started {
-		// Our own earlier attempt: continue it.
-		size, err := to.Size(a.ctx, s.DestRemote)
-		switch {
-		case err == nil && size <= src.Size:
-			offset = size
-		case err != nil && !errors.Is(err, protocol.ErrPermanent):
-			return err
-		}
-	} else {
-		dst, exists, err := w.remoteFile(&attempt{ctx: a.ctx}, to, s.DestRemote, a.policy == OverwriteIfNewer)
-		if err != nil {
-			return err
-		}
-		if exists {
-			act, why := decide(a.policy, src, dst)
-			switch act {
-			case actAsk:
-				return &conflictError{ConflictInfo{Target: s.DestRemote, Source: src, Exists: dst}}
-			case actSkip:
-				a.j.done.Store(src.Size)
-				return skipf("%s", why)
-			case actRename:
-				for n := 1; ; n++ {
-					alt := numbered(s.DestRemote, n)
-					_, taken, err := w.remoteFile(&attempt{ctx: a.ctx}, to, alt, false)
-					if err != nil {
-						return err
-					}
-					if !taken {
-						s.DestRemote = alt
-						w.q.renamedCopy(a.j, alt)
-						break
-					}
-				}
-			case actResume:
-				offset = dst.Size
-			}
-		}
+	// The target's listing facts are not known here: remoteFile asks
+	// the target server.
+	target := &attempt{ctx: a.ctx, j: a.j, policy: a.policy, started: a.started}
+	offset, err := w.settleRemoteTarget(target, to, src, &s.DestRemote, true, func(alt string) { w.q.renamedCopy(a.j, alt) })
+	if err != nil {
+		return err
 	}
 	w.q.progressFrom(a.j, offset)
 

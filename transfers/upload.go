@@ -48,48 +48,9 @@ func (w *worker) upload(a *attempt) error {
 		return err
 	}
 
-	var offset int64
-	if a.started {
-		// Our own earlier attempt: continue it.
-		size, err := conn.Size(a.ctx, s.Remote)
-		switch {
-		case err == nil && size <= src.Size:
-			offset = size
-		case err != nil && !errors.Is(err, protocol.ErrPermanent):
-			return err
-		}
-	} else if a.policy != Overwrite {
-		// Overwrite replaces whatever is there: asking whether something
-		// is (a SIZE round trip per file) would change nothing.
-		dst, exists, err := w.remoteFile(a, conn, s.Remote, a.policy == OverwriteIfNewer)
-		if err != nil {
-			return err
-		}
-		if exists {
-			act, why := decide(a.policy, src, dst)
-			switch act {
-			case actAsk:
-				return &conflictError{ConflictInfo{Target: s.Remote, Source: src, Exists: dst}}
-			case actSkip:
-				a.j.done.Store(src.Size)
-				return skipf("%s", why)
-			case actRename:
-				for n := 1; ; n++ {
-					alt := numbered(s.Remote, n)
-					_, taken, err := w.remoteFile(&attempt{ctx: a.ctx}, conn, alt, false)
-					if err != nil {
-						return err
-					}
-					if !taken {
-						s.Remote = alt
-						w.q.renamed(a.j, s.Local, s.Remote)
-						break
-					}
-				}
-			case actResume:
-				offset = dst.Size
-			}
-		}
+	offset, err := w.settleRemoteTarget(a, conn, src, &s.Remote, a.policy != Overwrite, func(alt string) { w.q.renamed(a.j, s.Local, alt) })
+	if err != nil {
+		return err
 	}
 	if offset > 0 {
 		if _, err := f.Seek(offset, 0); err != nil {
@@ -318,4 +279,56 @@ func verifyUpload(a *attempt, conn *protocol.Conn, f *os.File) error {
 	}
 	conn.Note("%s: %s verified with %s", a.spec.Remote, d.Algo, d.Command)
 	return nil
+}
+
+// settleRemoteTarget decides what a job writing to a server does about
+// its target *remote: continue its own earlier attempt from the size the
+// server has, or (when look is set; Overwrite replaces whatever is there,
+// so asking would only cost a round trip) settle an existing file by the
+// policy: a conflict, a skip, a new name (given to renamed and stored in
+// *remote), a resume, or a fresh start. It returns the offset to write
+// from.
+func (w *worker) settleRemoteTarget(a *attempt, conn *protocol.Conn, src Facts, remote *string, look bool, renamed func(string)) (int64, error) {
+	if a.started {
+		// Our own earlier attempt: continue it.
+		size, err := conn.Size(a.ctx, *remote)
+		switch {
+		case err == nil && size <= src.Size:
+			return size, nil
+		case err != nil && !errors.Is(err, protocol.ErrPermanent):
+			return 0, err
+		}
+		return 0, nil
+	}
+	if !look {
+		return 0, nil
+	}
+	dst, exists, err := w.remoteFile(a, conn, *remote, a.policy == OverwriteIfNewer)
+	if err != nil || !exists {
+		return 0, err
+	}
+	act, why := decide(a.policy, src, dst)
+	switch act {
+	case actAsk:
+		return 0, &conflictError{ConflictInfo{Target: *remote, Source: src, Exists: dst}}
+	case actSkip:
+		a.j.done.Store(src.Size)
+		return 0, skipf("%s", why)
+	case actRename:
+		for n := 1; ; n++ {
+			alt := numbered(*remote, n)
+			_, taken, err := w.remoteFile(&attempt{ctx: a.ctx}, conn, alt, false)
+			if err != nil {
+				return 0, err
+			}
+			if !taken {
+				*remote = alt
+				renamed(alt)
+				return 0, nil
+			}
+		}
+	case actResume:
+		return dst.Size, nil
+	}
+	return 0, nil
 }
