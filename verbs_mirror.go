@@ -226,20 +226,8 @@ func (c *cli) syncMirror(ctx context.Context, t target, sf *syncFlags, reverse b
 	if err != nil {
 		return err
 	}
-	switch {
-	case sf.json:
-		err = plan.WriteJSON(c.stdout)
-	case sf.dryRun:
-		err = plan.WriteText(c.stdout)
-	}
-	if err != nil {
+	if done, err := c.showPlan(plan, sf); done || err != nil {
 		return err
-	}
-	if sf.dryRun {
-		if n := reportPlanErrors(c, plan.Actions); n > 0 {
-			return fmt.Errorf("the plan has %d folder(s) it could not walk", n)
-		}
-		return nil
 	}
 	if !reverse {
 		// One mirror at a time writes into a local folder.
@@ -310,20 +298,8 @@ func (c *cli) syncCopy(ctx context.Context, from, to target, src, dst string, sf
 	if err != nil {
 		return err
 	}
-	switch {
-	case sf.json:
-		err = plan.WriteJSON(c.stdout)
-	case sf.dryRun:
-		err = plan.WriteText(c.stdout)
-	}
-	if err != nil {
+	if done, err := c.showPlan(plan, sf); done || err != nil {
 		return err
-	}
-	if sf.dryRun {
-		if n := reportPlanErrors(c, plan.Actions); n > 0 {
-			return fmt.Errorf("the plan has %d folder(s) it could not walk", n)
-		}
-		return nil
 	}
 	fromKey, toKey := "from "+from.String(), "to "+to.String()
 	run.copySpec = func(a *syncplan.Action) transfers.Spec {
@@ -645,4 +621,24 @@ func serverHash(conn *protocol.Conn) (string, func(context.Context, string, stri
 		}
 		return hex.EncodeToString(d.Sum), nil
 	}, nil
+}
+
+// showPlan prints the plan when --json or --dry-run asks for it, and
+// reports whether that was all there was to do (a dry run): its error
+// names the folders the plan could not walk.
+func (c *cli) showPlan(plan *syncplan.Plan, sf *syncFlags) (bool, error) {
+	var err error
+	switch {
+	case sf.json:
+		err = plan.WriteJSON(c.stdout)
+	case sf.dryRun:
+		err = plan.WriteText(c.stdout)
+	}
+	if err != nil || !sf.dryRun {
+		return err != nil, err
+	}
+	if n := reportPlanErrors(c, plan.Actions); n > 0 {
+		return true, fmt.Errorf("the plan has %d folder(s) it could not walk", n)
+	}
+	return true, nil
 }
