@@ -152,12 +152,9 @@ func (ss *session) children(ctx context.Context, dir string) ([]listing.Entry, e
 
 // rm removes files, and with -r directories with what they hold.
 func (c *cli) rm(ctx context.Context, args []string) error {
-	pos, err := parseArgs(c.flags("rm"), args)
+	pos, err := c.verbArgs("rm", args)
 	if err != nil {
 		return err
-	}
-	if len(pos) == 0 {
-		return usagef("rm takes one or more URLs (or -b NAME and paths)")
 	}
 	for _, a := range pos {
 		if b := path.Base(strings.TrimRight(a, "/")); b == "." || b == ".." {
@@ -276,14 +273,7 @@ func (c *cli) confirm(question string) (bool, error) {
 
 // mkdir creates directories, with -p their missing parents too.
 func (c *cli) mkdir(ctx context.Context, args []string) error {
-	pos, err := parseArgs(c.flags("mkdir"), args)
-	if err != nil {
-		return err
-	}
-	if len(pos) == 0 {
-		return usagef("mkdir takes one or more URLs (or -b NAME and paths)")
-	}
-	ts, err := c.remoteTargets(pos)
+	ts, err := c.verbTargets("mkdir", args)
 	if err != nil {
 		return err
 	}
@@ -496,14 +486,7 @@ func (c *cli) chmodTree(ctx context.Context, s *session, p string, e listing.Ent
 
 // cat writes remote files to stdout.
 func (c *cli) cat(ctx context.Context, args []string) error {
-	pos, err := parseArgs(c.flags("cat"), args)
-	if err != nil {
-		return err
-	}
-	if len(pos) == 0 {
-		return usagef("cat takes one or more URLs (or -b NAME and paths)")
-	}
-	ts, err := c.remoteTargets(pos)
+	ts, err := c.verbTargets("cat", args)
 	if err != nil {
 		return err
 	}
@@ -707,4 +690,26 @@ func (c *cli) quote(ctx context.Context, args []string) error {
 		return quietError{} // the reply, printed above, says why
 	}
 	return err
+}
+
+// verbArgs parses a file verb's flags and returns its arguments: one or
+// more URLs (or, with -b NAME, paths).
+func (c *cli) verbArgs(verb string, args []string) ([]string, error) {
+	pos, err := parseArgs(c.flags(verb), args)
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) == 0 {
+		return nil, usagef("%s takes one or more URLs (or -b NAME and paths)", verb)
+	}
+	return pos, nil
+}
+
+// verbTargets is verbArgs made into targets.
+func (c *cli) verbTargets(verb string, args []string) ([]target, error) {
+	pos, err := c.verbArgs(verb, args)
+	if err != nil {
+		return nil, err
+	}
+	return c.remoteTargets(pos)
 }
