@@ -13,16 +13,6 @@ import (
 )
 
 // buildFerry builds the binary into a new directory and returns it.
-func buildFerry(t *testing.T) (bin string) {
-	t.Helper()
-	dir := t.TempDir()
-	bin = filepath.Join(dir, "ferry")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 func needShell(t *testing.T, name string, required bool) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
@@ -40,7 +30,7 @@ func needShell(t *testing.T, name string, required bool) string {
 // Tab, with the built ferry on PATH to list the bookmarks.
 func TestBashCompletesVerbsFlagsValuesBookmarksAndPaths(t *testing.T) {
 	bash := needShell(t, "bash", true)
-	bin := buildFerry(t)
+	bin := buildFerry(t, t.TempDir())
 	dir := configHome(t)
 	addBookmarks(t, dir, bookmarks.Bookmark{Name: "work", Host: "ftp.example.org"},
 		bookmarks.Bookmark{Name: "nas", Host: "192.168.1.20"}, bookmarks.Bookmark{Name: "web", Host: "example.org"})
@@ -130,7 +120,7 @@ func TestZshAndFishScriptsParse(t *testing.T) {
 // offer (complete -C) once the script is loaded.
 func TestFishCompletesVerbsAndBookmarks(t *testing.T) {
 	fish := needShell(t, "fish", true)
-	bin := buildFerry(t)
+	bin := buildFerry(t, t.TempDir())
 	dir := configHome(t)
 	addBookmarks(t, dir, bookmarks.Bookmark{Name: "work", Host: "ftp.example.org"}, bookmarks.Bookmark{Name: "web", Host: "example.org"})
 	tree(t, dir, map[string]string{"themes/mytheme.toml": "base = \"mono\"\n"})
@@ -167,22 +157,14 @@ func TestFishCompletesVerbsAndBookmarks(t *testing.T) {
 func TestZshCompletesInAnInteractiveShell(t *testing.T) {
 	zsh := needShell(t, "zsh", true)
 	tmux := needShell(t, "tmux", true)
-	bin := buildFerry(t)
+	bin := buildFerry(t, t.TempDir())
 	dir := configHome(t)
 	addBookmarks(t, dir, bookmarks.Bookmark{Name: "workplace", Host: "ftp.example.org"})
 	home := t.TempDir()
-	socket := fmt.Sprintf("ferry-zsh-%d", os.Getpid())
-	tm := func(args ...string) string {
-		out, err := exec.Command(tmux, append([]string{"-L", socket}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %q: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
+	tm := tmuxServer(t, tmux, "ferry-zsh")
 	shell := fmt.Sprintf("env -i HOME=%q TERM=xterm PATH=%q XDG_CONFIG_HOME=%q %q -f", home,
 		filepath.Dir(bin)+":/usr/bin:/bin", filepath.Dir(dir), zsh)
 	tm("new-session", "-d", "-s", "z", "-x", "120", "-y", "20", shell)
-	t.Cleanup(func() { exec.Command(tmux, "-L", socket, "kill-server").Run() })
 	screen := func(want string) string {
 		t.Helper()
 		for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,13 +17,7 @@ import (
 // sequence escaped. A first window prints the same bytes raw, to prove
 // that tmux would have obeyed them.
 func TestTUIShowsHostileNamesAndRepliesEscapedInTmux(t *testing.T) {
-	tmux, err := exec.LookPath("tmux")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tmux is required in CI (scripts/install-servers installs it)")
-		}
-		t.Skip("tmux not installed (outside CI this skips; scripts/install-servers installs it)")
-	}
+	tmux := lookTmux(t)
 	const osc = "\x1b]2;owned\x07"
 	srv := ftptest.NewHostile(t, ftptest.HostileOptions{
 		Files: map[string]*ftptest.HostileFile{
@@ -35,18 +27,8 @@ func TestTUIShowsHostileNamesAndRepliesEscapedInTmux(t *testing.T) {
 		ReplyText: " " + osc,
 	})
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "ferry")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	socket := fmt.Sprintf("ferry-e2e-esc-%d", os.Getpid())
-	tm := func(args ...string) string {
-		out, err := exec.Command(tmux, append([]string{"-L", socket}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %q: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
+	bin := buildFerry(t, dir)
+	tm := tmuxServer(t, tmux, "ferry-e2e-esc")
 	title := func(target string) string {
 		return strings.TrimSpace(tm("display-message", "-p", "-t", target, "#{pane_title}"))
 	}
@@ -58,7 +40,6 @@ func TestTUIShowsHostileNamesAndRepliesEscapedInTmux(t *testing.T) {
 		}
 		return false
 	}
-	t.Cleanup(func() { exec.Command(tmux, "-L", socket, "kill-server").Run() })
 
 	// The control: the raw bytes do retitle a tmux pane.
 	tm("new-session", "-d", "-s", "raw", "-x", "120", "-y", "35", `printf '\033]2;owned\007'; sleep 60`)

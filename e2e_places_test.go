@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,13 +18,7 @@ import (
 // other pane opens a second server, of another kind, and F5 copies between
 // the two servers.
 func TestTUIPlacesEndToEndInTmux(t *testing.T) {
-	tmux, err := exec.LookPath("tmux")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tmux is required in CI (scripts/install-servers installs it)")
-		}
-		t.Skip("tmux not installed")
-	}
+	tmux := lookTmux(t)
 	a := ftptest.Start(t, ftptest.VSFTPD, ftptest.Options{})
 	b := ftptest.Start(t, ftptest.ProFTPD, ftptest.Options{})
 	a.WriteFile(t, "src/a-down.txt", []byte("down\n"))
@@ -33,10 +26,7 @@ func TestTUIPlacesEndToEndInTmux(t *testing.T) {
 	b.WriteFile(t, "dst/existing.txt", []byte("x"))
 
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "ferry")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildFerry(t, dir)
 	local := filepath.Join(dir, "local")
 	os.Mkdir(local, 0o755)
 	os.WriteFile(filepath.Join(local, "up.txt"), []byte("up\n"), 0o644)
@@ -44,18 +34,10 @@ func TestTUIPlacesEndToEndInTmux(t *testing.T) {
 		return fmt.Sprintf("ftp://%s:%s@%s/%s", s.User, url.QueryEscape(s.Password), s.Addr, p)
 	}
 
-	socket := fmt.Sprintf("ferry-places-%d", os.Getpid())
-	tm := func(args ...string) string {
-		out, err := exec.Command(tmux, append([]string{"-L", socket}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %q: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
+	tm := tmuxServer(t, tmux, "ferry-places")
 	script := fmt.Sprintf("cd %q && XDG_CONFIG_HOME=%q XDG_STATE_HOME=%q TERM=xterm-256color %q --tls off %q",
 		local, filepath.Join(dir, "config"), filepath.Join(dir, "state"), bin, withPassword(a, "src"))
 	tm("new-session", "-d", "-s", "places", "-x", "120", "-y", "35", script)
-	t.Cleanup(func() { exec.Command(tmux, "-L", socket, "kill-server").Run() })
 	screen := func() string { return tm("capture-pane", "-p", "-t", "places") }
 	waitFor := func(what string) {
 		t.Helper()

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,39 +17,22 @@ import (
 // extra one, asks before deleting, and runs both (the copy through the
 // transfer queue, replacing the local file without a conflict question).
 func TestTUISyncDialogInTmux(t *testing.T) {
-	tmux, err := exec.LookPath("tmux")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tmux is required in CI (scripts/install-servers installs it)")
-		}
-		t.Skip("tmux not installed")
-	}
+	tmux := lookTmux(t)
 	s := ftptest.Start(t, ftptest.VSFTPD, ftptest.Options{})
 	s.WriteFile(t, "site/index.html", []byte("<h1>the server's, longer</h1>"))
 	s.WriteFile(t, "site/same.txt", []byte("same"))
 
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "ferry")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildFerry(t, dir)
 	local := filepath.Join(dir, "local")
 	tree(t, local, map[string]string{"index.html": "<h1>old</h1>", "same.txt": "same", "extra.txt": "only here"})
 	st, _ := os.Stat(s.Path("site/same.txt"))
 	os.Chtimes(filepath.Join(local, "same.txt"), st.ModTime(), st.ModTime())
 
-	socket := fmt.Sprintf("ferry-e2e-sync-%d", os.Getpid())
-	tm := func(args ...string) string {
-		out, err := exec.Command(tmux, append([]string{"-L", socket}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %q: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
+	tm := tmuxServer(t, tmux, "ferry-e2e-sync")
 	script := fmt.Sprintf("cd %q && XDG_CONFIG_HOME=%q XDG_STATE_HOME=%q FERRY_PASSWORD=%q TERM=xterm-256color %q --ca %q %q",
 		local, filepath.Join(dir, "config"), filepath.Join(dir, "state"), s.Password, bin, s.CAFile, serverURL(s, "ftpes", "site"))
 	tm("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "35", script)
-	t.Cleanup(func() { exec.Command(tmux, "-L", socket, "kill-server").Run() })
 	waitFor := func(what string) string {
 		t.Helper()
 		deadline := time.Now().Add(15 * time.Second)

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,13 +21,7 @@ import (
 // typed target path, scrolls the queue to its end, and finds a file three
 // folders down.
 func TestTUIEndToEndInTmux(t *testing.T) {
-	tmux, err := exec.LookPath("tmux")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tmux is required in CI (scripts/install-servers installs it)")
-		}
-		t.Skip("tmux not installed (outside CI this skips; scripts/install-servers installs it)")
-	}
+	tmux := lookTmux(t)
 	s := ftptest.Start(t, ftptest.VSFTPD, ftptest.Options{})
 	want := map[string][]byte{}
 	for _, name := range []string{"alpha.bin", "beta one.bin"} {
@@ -45,27 +38,16 @@ func TestTUIEndToEndInTmux(t *testing.T) {
 	s.WriteFile(t, "deep/a/b/c/needle.txt", []byte("found"))
 
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "ferry")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildFerry(t, dir)
 	local := filepath.Join(dir, "local")
 	os.Mkdir(local, 0o755)
 	editor := filepath.Join(dir, "editor.sh") // an "editor" that appends a line
 	os.WriteFile(editor, []byte("#!/bin/sh\necho 'added by the editor' >> \"$1\"\n"), 0o755)
 
-	socket := fmt.Sprintf("ferry-e2e-%d", os.Getpid())
-	tm := func(args ...string) string {
-		out, err := exec.Command(tmux, append([]string{"-L", socket}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %q: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
+	tm := tmuxServer(t, tmux, "ferry-e2e")
 	script := fmt.Sprintf("cd %q && EDITOR=%q XDG_CONFIG_HOME=%q XDG_STATE_HOME=%q FERRY_PASSWORD=%q TERM=xterm-256color %q --ca %q",
 		local, editor, filepath.Join(dir, "config"), filepath.Join(dir, "state"), s.Password, bin, s.CAFile)
 	tm("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "35", script)
-	t.Cleanup(func() { exec.Command(tmux, "-L", socket, "kill-server").Run() })
 
 	screen := func() string { return tm("capture-pane", "-p", "-t", "e2e") }
 	waitFor := func(what string) string {

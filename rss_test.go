@@ -39,18 +39,10 @@ func TestTUIMemoryWith100kEntryFolder(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	socket := fmt.Sprintf("ferry-rss-%d", os.Getpid())
-	tm := func(args ...string) string {
-		out, err := exec.Command(tmux, append([]string{"-L", socket}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %q: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
+	tm := tmuxServer(t, tmux, "ferry-rss")
 	script := fmt.Sprintf("cd %q && exec env XDG_CONFIG_HOME=%q XDG_STATE_HOME=%q FERRY_PASSWORD=%q TERM=xterm-256color %q --ca %q ftpes://%s@%s/big",
 		work, filepath.Join(work, "config"), filepath.Join(work, "state"), s.Password, bin, s.CAFile, s.User, s.Addr)
 	tm("new-session", "-d", "-s", "rss", "-x", "120", "-y", "35", script)
-	t.Cleanup(func() { exec.Command(tmux, "-L", socket, "kill-server").Run() })
 	deadline := time.Now().Add(60 * time.Second)
 	for !strings.Contains(tm("capture-pane", "-p", "-t", "rss"), "/100001") {
 		if time.Now().After(deadline) {

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -17,19 +16,12 @@ import (
 // brings one hint, which never shows the password.
 func TestOnARealTerminalRmAsksAndAPasswordInTheURLEarnsAHint(t *testing.T) {
 	tmux := needShell(t, "tmux", true)
-	bin := buildFerry(t)
+	bin := buildFerry(t, t.TempDir())
 	s := ftptest.Start(t, ftptest.VSFTPD, ftptest.Options{})
 	s.WriteFile(t, "dir/file", []byte("x"))
 	config := t.TempDir()
 
-	socket := fmt.Sprintf("ferry-term-%d", os.Getpid())
-	tm := func(args ...string) string {
-		out, err := exec.Command(tmux, append([]string{"-L", socket}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %q: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
+	tm := tmuxServer(t, tmux, "ferry-term")
 	// Each run gets a session of its own, and none is killed before the
 	// end: a tmux server whose last session ends exits, and a session
 	// started at that moment fails.
@@ -51,7 +43,6 @@ func TestOnARealTerminalRmAsksAndAPasswordInTheURLEarnsAHint(t *testing.T) {
 			}
 		}
 	}
-	t.Cleanup(func() { exec.Command(tmux, "-L", socket, "kill-server").Run() })
 
 	url := serverURL(s, "ftpes", "dir")
 	pw := fmt.Sprintf("FERRY_PASSWORD=%q", s.Password)
