@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/term"
@@ -326,11 +327,15 @@ func (c *cli) loginFunc(t target) (func(ctx context.Context) (*protocol.Conn, er
 	if err != nil {
 		return nil, err
 	}
+	var first sync.Once
 	return func(ctx context.Context) (*protocol.Conn, error) {
 		conn, err := s.Open(ctx)
 		if err != nil {
 			return nil, explainTLS(err)
 		}
+		// The further connections offer the TLS key exchange the first
+		// one agreed on: no HelloRetryRequest round trip for each.
+		first.Do(func() { s.FollowKeyExchange(conn) })
 		return conn, nil
 	}, nil
 }

@@ -334,14 +334,14 @@ func (c *cli) transfer(ctx context.Context, t target, parallel int, policy trans
 			return explainTLS(err)
 		}
 		sites[key] = s
+		// The further connections offer the TLS key exchange this one
+		// agreed on: no HelloRetryRequest round trip for each.
+		s.FollowKeyExchange(conn)
 		spares[key] = make(chan *protocol.Conn, 1)
 		spares[key] <- conn
 	}
 	first := <-spares[spec.Site]
 	spares[spec.Site] <- first
-	// The further connections offer the TLS key exchange the first one
-	// agreed on: no HelloRetryRequest round trip for each.
-	sites[spec.Site].Options = first.SameKeyExchange(sites[spec.Site].Options)
 	if spec.Direction == transfers.Download {
 		unlock, err := lockFolder(spec.LocalRoot)
 		if err != nil {

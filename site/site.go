@@ -94,13 +94,28 @@ func (s *Site) Login(ctx context.Context) (user, pass string, err error) {
 
 // Open dials the server and logs in. The caller must Quit the Conn.
 func (s *Site) Open(ctx context.Context) (*protocol.Conn, error) {
-	return s.open(ctx, s.Options)
+	return s.open(ctx, s.options())
+}
+
+func (s *Site) options() protocol.Options {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.Options
+}
+
+// FollowKeyExchange makes later connections offer the TLS key exchange
+// c agreed on, sparing each a HelloRetryRequest round trip with servers
+// that accept one curve only (vsftpd).
+func (s *Site) FollowKeyExchange(c *protocol.Conn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.Options = c.SameKeyExchange(s.Options)
 }
 
 // OpenLogged is Open with the conversation written to debug at level
 // (a pane's log panel, say), whatever the site's own options say.
 func (s *Site) OpenLogged(ctx context.Context, debug io.Writer, level int) (*protocol.Conn, error) {
-	opts := s.Options
+	opts := s.options()
 	opts.Debug, opts.DebugLevel = debug, level
 	return s.open(ctx, opts)
 }
