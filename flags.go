@@ -155,8 +155,8 @@ func flagTable() []flagDef {
 				to.tree.parallel = defaultParallel
 				fs.Var(&parallelValue{&to.tree.parallel, &to.tree.parallelGiven}, name, "")
 			}},
-		{Names: []string{"segments"}, Arg: "N", Verbs: []string{"get", "mirror"},
-			Help: "fetch each file in N ranges over N connections, 1-16 (default: 4 for files of 64 MiB or more when no other file waits; 1 is one stream)",
+		{Names: []string{"segments"}, Arg: "N", Verbs: []string{"get", "mirror", "copy"},
+			Help: "download each file in N ranges over N connections, 1-16 (default: 4 for files of 64 MiB or more when no other file waits; 1 is one stream); a copy between two servers is one stream",
 			bind: func(fs *flag.FlagSet, name string, to flagTargets) {
 				fs.IntVar(&to.tree.segments, name, 0, "")
 			}},

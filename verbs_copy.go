@@ -40,6 +40,8 @@ func (c *cli) copyVerb(ctx context.Context, args []string) error {
 			return c.getTree(ctx, rest)
 		}
 		return c.get(ctx, rest)
+	case tf.segments > 1:
+		return usagef("copy: --segments splits downloads; an upload or a copy between two servers is one stream a file")
 	case !srcRemote:
 		if tf.recursive {
 			return c.putTree(ctx, rest)

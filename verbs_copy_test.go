@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"ferry/protocol/ftptest"
@@ -68,5 +69,28 @@ func TestCopyBetweenTwoServersAndToLocal(t *testing.T) {
 	})
 	if code, _, _ := ferry(t, "copy", "a", "b"); code != 2 {
 		t.Errorf("copy of two local paths: exit %d; want 2", code)
+	}
+}
+
+func TestCopyTakesSegmentsForDownloadsOnly(t *testing.T) {
+	stateHome(t)
+	configHome(t)
+	s := ftptest.Start(t, ftptest.Pyftpdlib, ftptest.Options{})
+	data := make([]byte, 1<<20)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	s.WriteFile(t, "big.bin", data)
+	dir := t.TempDir()
+	code, _, errOut := ferry(t, "copy", "--segments", "3", "--tls", "off", withPassword(s, "ftp", "big.bin"), dir)
+	if code != 0 {
+		t.Fatalf("copy --segments 3 down: exit %d: %s", code, errOut)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "big.bin")); string(got) != string(data) {
+		t.Error("the segmented copy differs from the server's file")
+	}
+	code, _, errOut = ferry(t, "copy", "--segments", "3", "--tls", "off", filepath.Join(dir, "big.bin"), withPassword(s, "ftp", "up.bin"))
+	if code != 2 || !strings.Contains(errOut, "--segments splits downloads") {
+		t.Errorf("copy --segments up: exit %d, %q; want a usage error saying why", code, errOut)
 	}
 }
