@@ -12,12 +12,14 @@ import (
 	"ferry/bookmarks"
 )
 
-// buildFerry builds the binary into a new directory and returns it.
-func needShell(t *testing.T, name string, required bool) string {
+// needShell returns the path of a program the completion tests drive.
+// Under CI=true a missing one fails the test (scripts/install-servers
+// installs them); elsewhere it skips.
+func needShell(t *testing.T, name string) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
 	if err != nil {
-		if required && os.Getenv("CI") == "true" {
+		if os.Getenv("CI") == "true" {
 			t.Fatalf("%s is required in CI (scripts/install-servers installs it)", name)
 		}
 		t.Skipf("%s not installed", name)
@@ -29,7 +31,7 @@ func needShell(t *testing.T, name string, required bool) string {
 // in a real bash and runs its completion function the way bash does on
 // Tab, with the built ferry on PATH to list the bookmarks.
 func TestBashCompletesVerbsFlagsValuesBookmarksAndPaths(t *testing.T) {
-	bash := needShell(t, "bash", true)
+	bash := needShell(t, "bash")
 	bin := buildFerry(t, t.TempDir())
 	dir := configHome(t)
 	addBookmarks(t, dir, bookmarks.Bookmark{Name: "work", Host: "ftp.example.org"},
@@ -105,7 +107,7 @@ c ferry bookmarks import not
 func TestZshAndFishScriptsParse(t *testing.T) {
 	for _, sh := range []string{"zsh", "fish"} {
 		t.Run(sh, func(t *testing.T) {
-			path := needShell(t, sh, true)
+			path := needShell(t, sh)
 			_, script, _ := ferry(t, "completion", sh)
 			f := filepath.Join(t.TempDir(), "ferry."+sh)
 			os.WriteFile(f, []byte(script), 0o644)
@@ -119,7 +121,7 @@ func TestZshAndFishScriptsParse(t *testing.T) {
 // TestFishCompletesVerbsAndBookmarks asks a real fish what it would
 // offer (complete -C) once the script is loaded.
 func TestFishCompletesVerbsAndBookmarks(t *testing.T) {
-	fish := needShell(t, "fish", true)
+	fish := needShell(t, "fish")
 	bin := buildFerry(t, t.TempDir())
 	dir := configHome(t)
 	addBookmarks(t, dir, bookmarks.Bookmark{Name: "work", Host: "ftp.example.org"}, bookmarks.Bookmark{Name: "web", Host: "example.org"})
@@ -155,8 +157,8 @@ func TestFishCompletesVerbsAndBookmarks(t *testing.T) {
 // (compinit, then the script) and reads what Tab put on the line: a verb,
 // a flag value and a bookmark name.
 func TestZshCompletesInAnInteractiveShell(t *testing.T) {
-	zsh := needShell(t, "zsh", true)
-	tmux := needShell(t, "tmux", true)
+	zsh := needShell(t, "zsh")
+	tmux := lookTmux(t)
 	bin := buildFerry(t, t.TempDir())
 	dir := configHome(t)
 	addBookmarks(t, dir, bookmarks.Bookmark{Name: "workplace", Host: "ftp.example.org"})

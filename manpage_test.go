@@ -12,7 +12,7 @@ import (
 // renders without a complaint, and shows each verb and flag of the tables
 // --help is built from.
 func TestManPageRendersWithEveryVerbAndFlag(t *testing.T) {
-	man := needShell(t, "man", true)
+	man := needShell(t, "man")
 	code, roffText, errOut := ferry(t, "man")
 	if code != 0 || !strings.HasPrefix(roffText, ".TH FERRY 1") {
 		t.Fatalf("ferry man: exit %d: %s", code, errOut)

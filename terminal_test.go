@@ -15,7 +15,7 @@ import (
 // keeps the directory on "n", removes it on "y"; a password in the URL
 // brings one hint, which never shows the password.
 func TestOnARealTerminalRmAsksAndAPasswordInTheURLEarnsAHint(t *testing.T) {
-	tmux := needShell(t, "tmux", true)
+	tmux := lookTmux(t)
 	bin := buildFerry(t, t.TempDir())
 	s := ftptest.Start(t, ftptest.VSFTPD, ftptest.Options{})
 	s.WriteFile(t, "dir/file", []byte("x"))
