@@ -83,8 +83,17 @@ func (c *Conn) Size(ctx context.Context, path string) (int64, error) {
 	if err := c.typeFor(ctx, "I", path); err != nil {
 		return 0, err
 	}
-	r, err := c.cmd(ctx, CodeFileStatus, "SIZE "+path)
+	r, err := c.cmd(ctx, 0, "SIZE "+path)
 	if err != nil {
+		return 0, err
+	}
+	return SizeReply(r)
+}
+
+// SizeReply reads a file's size from the reply to SIZE (sent in a Batch,
+// say): an *Error for a refusal, a protocol error for a malformed reply.
+func SizeReply(r *Reply) (int64, error) {
+	if err := r.Check("SIZE", CodeFileStatus); err != nil {
 		return 0, err
 	}
 	n, perr := strconv.ParseInt(strings.TrimSpace(r.Text()), 10, 64)
@@ -96,8 +105,18 @@ func (c *Conn) Size(ctx context.Context, path string) (int64, error) {
 
 // ModTime returns a file's modification time in UTC (MDTM, RFC 3659).
 func (c *Conn) ModTime(ctx context.Context, path string) (time.Time, error) {
-	r, err := c.cmd(ctx, CodeFileStatus, "MDTM "+path)
+	r, err := c.cmd(ctx, 0, "MDTM "+path)
 	if err != nil {
+		return time.Time{}, err
+	}
+	return ModTimeReply(r)
+}
+
+// ModTimeReply reads a file's modification time from the reply to MDTM
+// (sent in a Batch or ahead of a transfer): an *Error for a refusal, a
+// protocol error for a malformed reply.
+func ModTimeReply(r *Reply) (time.Time, error) {
+	if err := r.Check("MDTM", CodeFileStatus); err != nil {
 		return time.Time{}, err
 	}
 	t, ok := ParseTimeVal(strings.TrimSpace(r.Text()))

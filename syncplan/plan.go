@@ -203,20 +203,7 @@ func join(dir, name string) string {
 }
 
 func (b *builder) add(a Action) {
-	s := &b.plan.Summary
-	switch a.Op {
-	case MakeDir:
-		s.Dirs++
-	case Transfer:
-		s.Files++
-		s.Bytes += max(a.Size, 0)
-	case Delete:
-		s.Deletes++
-	case Skip:
-		s.Skipped++
-	case Error:
-		s.Errors++
-	}
+	b.plan.Summary.count(&a)
 	if a.Op == Delete {
 		b.deletes = append(b.deletes, a)
 		return
@@ -581,20 +568,24 @@ func (p *Plan) Counts(keep func(i int) bool) Summary {
 		if keep != nil && !keep(i) {
 			continue
 		}
-		a := &p.Actions[i]
-		switch a.Op {
-		case MakeDir:
-			s.Dirs++
-		case Transfer:
-			s.Files++
-			s.Bytes += max(a.Size, 0)
-		case Delete:
-			s.Deletes++
-		case Skip:
-			s.Skipped++
-		case Error:
-			s.Errors++
-		}
+		s.count(&p.Actions[i])
 	}
 	return s
+}
+
+// count adds one action to the summary.
+func (s *Summary) count(a *Action) {
+	switch a.Op {
+	case MakeDir:
+		s.Dirs++
+	case Transfer:
+		s.Files++
+		s.Bytes += max(a.Size, 0)
+	case Delete:
+		s.Deletes++
+	case Skip:
+		s.Skipped++
+	case Error:
+		s.Errors++
+	}
 }

@@ -36,11 +36,7 @@ func (w *worker) copy(a *attempt) error {
 		}
 		src = Facts{Known: true, Size: size, ModTime: src.ModTime, Precision: src.Precision}
 	}
-	if src.Precision < listing.TimeSecond && from.HasFeature("MDTM") {
-		if t, err := from.ModTime(a.ctx, s.Remote); err == nil {
-			src.ModTime, src.Precision = t, listing.TimeSecond
-		}
-	}
+	exactTime(a.ctx, from, s.Remote, &src)
 	a.j.total.Store(src.Size)
 
 	// The target's listing facts are not known here: remoteFile asks

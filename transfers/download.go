@@ -1,6 +1,7 @@
 package transfers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"hash"
@@ -73,10 +74,8 @@ func (w *worker) download(a *attempt) error {
 			return failf("%s exists and is not a regular file", s.Local)
 		}
 		dst := FileFacts(fi)
-		if a.policy == OverwriteIfNewer && src.Precision < listing.TimeSecond && conn.HasFeature("MDTM") {
-			if t, err := conn.ModTime(a.ctx, s.Remote); err == nil {
-				src.ModTime, src.Precision = t, listing.TimeSecond
-			}
+		if a.policy == OverwriteIfNewer {
+			exactTime(a.ctx, conn, s.Remote, &src)
 		}
 		act, why := decide(a.policy, src, dst)
 		switch act {
@@ -140,11 +139,7 @@ func (w *worker) download(a *attempt) error {
 			return failf("%s exists and is not a regular file", partRel)
 		}
 		if fi.Size() > 0 && fi.Size() <= src.Size {
-			if src.Precision < listing.TimeSecond && conn.HasFeature("MDTM") {
-				if t, err := conn.ModTime(a.ctx, s.Remote); err == nil {
-					src.ModTime, src.Precision = t, listing.TimeSecond
-				}
-			}
+			exactTime(a.ctx, conn, s.Remote, &src)
 			now, known := recordOf(s, src)
 			rec, ok := w.q.partials.load(partKey)
 			// A segmented partial is as long as the file from the
@@ -170,12 +165,10 @@ func (w *worker) download(a *attempt) error {
 			ranges = splitRanges(src.Size, n)
 		}
 	}
-	if ranges != nil && !resumed && src.Precision < listing.TimeSecond && conn.HasFeature("MDTM") {
+	if ranges != nil && !resumed {
 		// A segmented download's record is written before its ranges
 		// start, on several connections: the time comes first.
-		if t, err := conn.ModTime(a.ctx, s.Remote); err == nil {
-			src.ModTime, src.Precision = t, listing.TimeSecond
-		}
+		exactTime(a.ctx, conn, s.Remote, &src)
 	}
 	var before []string
 	mdtm := transfer && ranges == nil && src.Precision < listing.TimeSecond && conn.HasFeature("MDTM")
@@ -284,8 +277,8 @@ func (w *worker) download(a *attempt) error {
 		}
 	} else if w.q.progressFrom(a.j, offset); transfer {
 		t, replies, err := conn.OpenBatch(a.ctx, s.Remote, offset, before...)
-		if mdtm && len(replies) > 0 && replies[0].Code == protocol.CodeFileStatus {
-			if mt, ok := protocol.ParseTimeVal(strings.TrimSpace(replies[0].Text())); ok {
+		if mdtm && len(replies) > 0 {
+			if mt, err := protocol.ModTimeReply(replies[0]); err == nil {
 				src.ModTime, src.Precision = mt, listing.TimeSecond
 			}
 		}
@@ -367,14 +360,9 @@ func (w *worker) download(a *attempt) error {
 		conn.Note("%s: %d bytes, size verified (the server offers no hash command)", s.Remote, got)
 	}
 
-	mtime := src.ModTime
-	if src.Precision < listing.TimeSecond && conn.HasFeature("MDTM") {
-		if t, err := conn.ModTime(a.ctx, s.Remote); err == nil {
-			mtime = t
-		}
-	}
-	if !mtime.IsZero() {
-		if err := root.Chtimes(part, time.Time{}, mtime); err != nil {
+	exactTime(a.ctx, conn, s.Remote, &src)
+	if !src.ModTime.IsZero() {
+		if err := root.Chtimes(part, time.Time{}, src.ModTime); err != nil {
 			return err
 		}
 	}
@@ -383,6 +371,17 @@ func (w *worker) download(a *attempt) error {
 	}
 	w.q.partials.remove(partKey)
 	return nil
+}
+
+// exactTime asks the server for a source's time to the second (MDTM)
+// when what is known of it is coarser, and keeps it in src.
+func exactTime(ctx context.Context, conn *protocol.Conn, remote string, src *Facts) {
+	if src.Precision >= listing.TimeSecond || !conn.HasFeature("MDTM") {
+		return
+	}
+	if t, err := conn.ModTime(ctx, remote); err == nil {
+		src.ModTime, src.Precision = t, listing.TimeSecond
+	}
 }
 
 // untrusted reports a failure that makes the received data worthless:

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -85,15 +84,10 @@ func (w *worker) upload(a *attempt) error {
 	} else if replies, err = conn.Batch(a.ctx, after...); err != nil {
 		return err
 	}
-	if r := replies[0]; r.Check("SIZE", protocol.CodeFileStatus) == nil {
-		size, perr := strconv.ParseInt(strings.TrimSpace(r.Text()), 10, 64)
-		switch {
-		case perr != nil || size < 0:
-			return failf("size check: bad SIZE reply %q", r.Lines[0])
-		case size != src.Size:
-			return failf("size mismatch: sent %d bytes, the server has %d", src.Size, size)
-		}
-	} else if err := r.Check("SIZE", protocol.CodeFileStatus); !isUnsupported(err) {
+	switch size, err := protocol.SizeReply(replies[0]); {
+	case err == nil && size != src.Size:
+		return failf("size mismatch: sent %d bytes, the server has %d", src.Size, size)
+	case err != nil && !isUnsupported(err):
 		return err
 	}
 	if err := verifyUpload(a, conn, f); err != nil {
