@@ -18,6 +18,10 @@ var (
 	ErrTemporary = errors.New("ftp: temporary failure")
 	// ErrPermanent: a 5xx reply; repeating the request will not help.
 	ErrPermanent = errors.New("ftp: permanent failure")
+	// ErrTooManyConnections: the server refused a connection or login
+	// for its limit (421, or a 530 that speaks of too many connections or
+	// clients); the same request may succeed once a connection closes.
+	ErrTooManyConnections = errors.New("ftp: the server has too many connections")
 	// ErrProtocol: the server sent something that is not an FTP reply, or
 	// a reply larger than the engine accepts.
 	ErrProtocol = errors.New("ftp: protocol violation")
@@ -89,6 +93,14 @@ func (e *Error) Is(target error) bool {
 	case ErrUnexpectedReply:
 		c := codeClass(e.Code)
 		return c >= ClassPreliminary && c <= ClassIntermediate
+	case ErrTooManyConnections:
+		switch e.Code {
+		case CodeServiceNotAvailable:
+			return true // 421 at the greeting or login: what full servers send
+		case CodeNotLoggedIn:
+			text := strings.ToLower(e.Msg)
+			return strings.Contains(text, "too many") || strings.Contains(text, "connections") || strings.Contains(text, "clients")
+		}
 	}
 	return false
 }

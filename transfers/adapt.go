@@ -1,12 +1,5 @@
 package transfers
 
-import (
-	"errors"
-	"strings"
-
-	"ferry/protocol"
-)
-
 // Adaptive parallelism. Over a slow link a small file costs round trips,
 // not bandwidth, so more connections finish a tree of small files sooner:
 // the queue starts with Options.Workers connections and, while it is
@@ -31,25 +24,6 @@ func (e *tooManyError) Error() string {
 	return "the server refused one more connection: " + e.err.Error()
 }
 func (e *tooManyError) Unwrap() error { return e.err }
-
-// refusedForLimit reports a failed connect or login that says the server
-// has too many connections: 421 at the greeting (service not available,
-// which servers send when they are full), or a 530 or 421 whose text
-// speaks of connections or clients.
-func refusedForLimit(err error) bool {
-	var fe *protocol.Error
-	if !errors.As(err, &fe) {
-		return false
-	}
-	text := strings.ToLower(fe.Msg)
-	switch fe.Code {
-	case protocol.CodeServiceNotAvailable:
-		return true
-	case protocol.CodeNotLoggedIn:
-		return strings.Contains(text, "too many") || strings.Contains(text, "connections") || strings.Contains(text, "clients")
-	}
-	return false
-}
 
 // maybeGrow adds a worker after a small file finished when the queue is
 // latency-bound and below its ceiling. q.mu must be held.

@@ -100,7 +100,7 @@ func (w *worker) connectDest(ctx context.Context, site string) (*protocol.Conn, 
 func (w *worker) dial(ctx context.Context, site string) (*protocol.Conn, error) {
 	c, err := w.q.opts.Dial(ctx, site)
 	if err != nil {
-		if refusedForLimit(err) {
+		if errors.Is(err, protocol.ErrTooManyConnections) {
 			return nil, &tooManyError{err}
 		}
 		return nil, err
