@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
+	"path"
 	"strings"
 	"time"
 
@@ -135,7 +135,9 @@ func (m *Model) runSync(s syncSides) func([]syncplan.Action) tea.Cmd {
 						msg.specs = append(msg.specs, s.spec(&a))
 						continue
 					}
-					if err := copyFile(ctx, s.srcFS, s.srcFS.Join(s.srcDir, a.Path), s.dstFS, s.dstFS.Join(s.dstDir, a.Path)); err != nil {
+					dir, name := path.Split(a.Path)
+					file := listing.Entry{Name: name, RawName: name, Kind: listing.File}
+					if err := panes.Copy(ctx, s.srcFS, s.srcFS.Join(s.srcDir, a.Path), s.dstFS, s.dstFS.Join(s.dstDir, strings.TrimSuffix(dir, "/")), file, nil); err != nil {
 						fail("copy "+a.Path, err)
 					} else {
 						copied++
@@ -175,24 +177,6 @@ func (s *syncSides) spec(a *syncplan.Action) transfers.Spec {
 		}
 	}
 	return transfers.Spec{Site: s.dstSite, Direction: transfers.Upload, Remote: s.dstFS.Join(s.dstDir, a.Path), LocalRoot: s.srcDir, Local: a.Path}
-}
-
-// copyFile copies one file between two pane file systems.
-func copyFile(ctx context.Context, from panes.FS, src string, to panes.FS, dst string) error {
-	r, err := from.Open(ctx, src)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	w, err := to.Create(ctx, dst)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(w, r); err != nil {
-		w.Close()
-		return err
-	}
-	return w.Close()
 }
 
 // syncRan queues the copies and reports what the sync did.
