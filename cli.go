@@ -156,8 +156,12 @@ func (c *cli) site(t target) (*site.Site, error) {
 	if err != nil {
 		return nil, err
 	}
+	parallel := 0
+	if t.Bookmark != nil {
+		parallel = t.Bookmark.Parallel
+	}
 	return &site.Site{
-		Key: t.String(), Addr: t.Addr(), Host: t.Host, Options: opts, User: t.User,
+		Key: t.String(), Addr: t.Addr(), Host: t.Host, Options: opts, User: t.User, Parallel: parallel,
 		Password: func(context.Context) (string, string, error) { return c.credentials(t) },
 		TLSRefused: func() {
 			fmt.Fprintf(c.stderr, "ferry: warning: %s refused AUTH TLS; continuing in plain text, the password and data are not encrypted (use ftpes:// to require TLS)\n", t.Host)

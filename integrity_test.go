@@ -5,14 +5,18 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"ferry/bookmarks"
+	"ferry/config"
 	"ferry/protocol/ftptest"
 	"ferry/ui"
 )
@@ -141,5 +145,26 @@ func TestURLPasswordOfTheBrowsingConnectionServesTheQueue(t *testing.T) {
 	conn.Quit(ctx)
 	if strings.Contains(ui.SiteOf(ut), s.Password) {
 		t.Error("the site key (saved with queued jobs) holds the password")
+	}
+}
+
+func TestABookmarksParallelCapsTheTreeVerbsConnections(t *testing.T) {
+	dir := configHome(t)
+	stateHome(t)
+	files := map[string]*ftptest.HostileFile{}
+	for i := range 40 {
+		files[fmt.Sprintf("/top/f%02d", i)] = &ftptest.HostileFile{Data: []byte("small")}
+	}
+	h := ftptest.NewHostile(t, ftptest.HostileOptions{Files: files})
+	host, port, _ := net.SplitHostPort(h.Addr)
+	p, _ := strconv.Atoi(port)
+	addBookmarks(t, dir, bookmarks.Bookmark{Name: "one", Host: host, Port: p, User: "u", Password: "pw",
+		TLS: config.TLSOff, Parallel: 1})
+	code, _, errOut := ferry(t, "get", "-r", "-b", "one", "/top", t.TempDir())
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if n := h.Count("PASS"); n != 1 {
+		t.Errorf("%d logins; the bookmark's parallel = 1 allows one connection", n)
 	}
 }

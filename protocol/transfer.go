@@ -80,8 +80,6 @@ func (t *Transfer) bound(offset int64) {
 	t.min = max(t.Size-offset, 0)
 }
 
-// Received returns how many bytes a retrieval has read.
-func (t *Transfer) Received() int64 { return t.read }
 
 // StartTransfer sends REST offset when offset > 0, then the transfer
 // command line (RETR, STOR, APPE, LIST, NLST, MLSD, ...), and returns the
