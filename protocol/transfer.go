@@ -80,7 +80,6 @@ func (t *Transfer) bound(offset int64) {
 	t.min = max(t.Size-offset, 0)
 }
 
-
 // StartTransfer sends REST offset when offset > 0, then the transfer
 // command line (RETR, STOR, APPE, LIST, NLST, MLSD, ...), and returns the
 // open data connection (ftplib's ntransfercmd). The server's expected
