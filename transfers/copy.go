@@ -193,12 +193,10 @@ func (w *worker) expandCopy(a *attempt) error {
 	if err != nil {
 		return err
 	}
-	if exists, err := to.Exists(a.ctx, s.DestRemote); err != nil {
+	// The target folder, with its missing parents at the top of the tree,
+	// as an upload makes it.
+	if _, err := w.remoteDir(a.ctx, to, s.DestRemote, s.Depth == 0); err != nil {
 		return err
-	} else if !exists {
-		if _, err := to.MakeDir(a.ctx, s.DestRemote); err != nil {
-			return err
-		}
 	}
 	slices.SortFunc(children, func(x, y child) int { return strings.Compare(x.spec.Remote, y.spec.Remote) })
 	w.q.expand(a, children)

@@ -34,14 +34,14 @@ func TestCopyBetweenServersRelaysATree(t *testing.T) {
 			}
 			snap := run(t, Options{Dial: sites(map[string]func(context.Context, string) (*protocol.Conn, error){
 				"a": site(from), "b": site(to)}), Workers: 3, Policy: Overwrite},
-				Spec{Site: "a", Direction: Copy, Remote: "src", DestSite: "b", DestRemote: "dst", Dir: true})
+				Spec{Site: "a", Direction: Copy, Remote: "src", DestSite: "b", DestRemote: "new/parents/dst", Dir: true})
 			wantAll(t, snap, Done)
 			for _, j := range snap.Jobs {
 				if !j.Dir && j.Via != "relay" {
 					t.Errorf("%s went %q; want relay", j.Remote, j.Via)
 				}
 			}
-			sameTree(t, readTree(t, to.Path("dst")), want)
+			sameTree(t, readTree(t, to.Path("new/parents/dst")), want) // parents made as an upload makes them
 		})
 	}
 }
