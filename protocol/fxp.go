@@ -113,8 +113,22 @@ func FXP(ctx context.Context, src, dst *Conn, srcPath, dstPath string, size, off
 	for _, c := range []*Conn{listener, connector} {
 		go func() { results <- c.remoteReplies(ctx, commandVerb(lines[c]), wait) }()
 	}
-	return errors.Join(<-results, <-results)
+	first := <-results
+	if first != nil {
+		// One side refused (vsftpd's 522 for a data connection that did
+		// not resume its TLS session, say): the other waits for a peer
+		// that will not come. It gets a moment to say so, then its wait
+		// ends, leaving that connection out of step.
+		for _, c := range []*Conn{listener, connector} {
+			c.raw.SetReadDeadline(time.Now().Add(min(c.timeout, fxpGiveUp)))
+		}
+	}
+	return errors.Join(first, <-results)
 }
+
+// fxpGiveUp bounds the wait for the other side once one side of a
+// server-to-server copy failed.
+const fxpGiveUp = 2 * time.Second
 
 // passiveAddr asks the server for a passive port for another server to
 // connect to, and returns the address to give that server: the control

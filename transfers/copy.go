@@ -50,17 +50,25 @@ func (w *worker) copy(a *attempt) error {
 
 	if offset < src.Size || src.Size == 0 {
 		via := "relay"
-		if s.FXP {
+		if s.FXP && !w.q.noFXP(s.Site, s.DestSite) {
 			w.q.markStarted(a.j)
 			err := protocol.FXP(a.ctx, from, to, s.Remote, s.DestRemote, src.Size, offset)
 			switch {
 			case err == nil:
 				via = "fxp"
 				a.j.done.Store(src.Size)
-			case errors.Is(err, protocol.ErrFXPUnavailable):
-				to.Note("%s: %v; relaying through this client", s.Remote, err)
-			default:
+			case a.ctx.Err() != nil:
 				return err
+			default:
+				// Refused before or during the copy (no SSCN, a PORT
+				// refused, a 522 for a TLS session the other server could
+				// not resume): this pair of sites relays from now on, this
+				// file too, on connections in step again.
+				w.q.refuseFXP(s.Site, s.DestSite)
+				to.Note("%s: server-to-server copy failed (%v); relaying through this client", s.Remote, err)
+				if from, to, err = w.copyConns(a); err != nil {
+					return err
+				}
 			}
 		}
 		w.q.wentVia(a.j, via)
@@ -89,6 +97,17 @@ func (w *worker) copy(a *attempt) error {
 		}
 	}
 	return nil
+}
+
+// copyConns returns a Copy's two connections, redialling those a failed
+// server-to-server attempt left out of step.
+func (w *worker) copyConns(a *attempt) (from, to *protocol.Conn, err error) {
+	w.check()
+	if from, err = w.connect(a.ctx, a.spec.Site); err != nil {
+		return nil, nil, err
+	}
+	to, err = w.connectDest(a.ctx, a.spec.DestSite)
+	return from, to, err
 }
 
 // relay streams the source's data into the target from offset.

@@ -118,3 +118,35 @@ func TestInterruptedRelayResumesOnBothSides(t *testing.T) {
 		t.Fatal("the resumed copy differs from the source")
 	}
 }
+
+func TestFailedServerToServerCopyFallsBackToRelay(t *testing.T) {
+	// vsftpd demands that a TLS data connection resume its session, which
+	// proftpd, as the other server's TLS client, cannot: 522.
+	from := ftptest.Start(t, ftptest.VSFTPD, ftptest.Options{FXP: true})
+	to := ftptest.Start(t, ftptest.ProFTPD, ftptest.Options{FXP: true})
+	data := make([]byte, 1<<20)
+	rand.Read(data)
+	from.WriteFile(t, "a.bin", data)
+	from.WriteFile(t, "b.bin", data[:1000])
+	var log syncBuffer
+	snap := run(t, Options{Dial: sites(map[string]func(context.Context, string) (*protocol.Conn, error){
+		"from": site(from, logTo(&log)), "to": site(to, logTo(&log))}), Workers: 1, Policy: Overwrite, Retries: -1},
+		Spec{Site: "from", Direction: Copy, Remote: "a.bin", DestSite: "to", DestRemote: "a.bin", FXP: true},
+		Spec{Site: "from", Direction: Copy, Remote: "b.bin", DestSite: "to", DestRemote: "b.bin", FXP: true},
+	)
+	wantAll(t, snap, Done)
+	for _, j := range snap.Jobs {
+		if j.Via != "relay" {
+			t.Errorf("%s went %q; want relay after the failed direct copy", j.Remote, j.Via)
+		}
+	}
+	if n := strings.Count(log.String(), "> PORT "); n != 1 {
+		t.Errorf("%d direct attempts; want 1, then relays for the pair", n)
+	}
+	for name, want := range map[string][]byte{"a.bin": data, "b.bin": data[:1000]} {
+		got, _ := os.ReadFile(to.Path(name))
+		if sha256.Sum256(got) != sha256.Sum256(want) {
+			t.Errorf("%s differs from the source", name)
+		}
+	}
+}

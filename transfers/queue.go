@@ -140,6 +140,9 @@ type Queue struct {
 	bcast    chan struct{} // closed and replaced at every change
 	roots    map[string]*os.Root
 	partials *journal
+	// fxpRefused holds the (source, target) site pairs whose direct
+	// copies failed: they relay.
+	fxpRefused map[[2]string]bool
 	// Children waiting to become jobs (see lazy.go), and their totals.
 	waits        []*waiting
 	lazyBatch    int
@@ -1042,6 +1045,25 @@ func (q *Queue) renamedCopy(j *job, dest string) {
 	j.spec.DestRemote = dest
 	j.decision = Overwrite // the new name is ours: a retry must not rename again
 	q.changed(true)
+}
+
+// noFXP reports whether a server-to-server copy between the two sites
+// failed before in this queue.
+func (q *Queue) noFXP(from, to string) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.fxpRefused[[2]string{from, to}]
+}
+
+// refuseFXP records that the two sites cannot copy to each other
+// directly, so their later copies relay at once.
+func (q *Queue) refuseFXP(from, to string) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.fxpRefused == nil {
+		q.fxpRefused = make(map[[2]string]bool)
+	}
+	q.fxpRefused[[2]string{from, to}] = true
 }
 
 // wentVia records how a Copy job moved its data.
